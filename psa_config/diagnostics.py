@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 
 class Severity(str, enum.Enum):
@@ -35,7 +36,7 @@ class Diagnostic:
     model: str | None = None
     preset: str | None = None
     field: str | None = None
-    fix: str | None = field(default=None, compare=False)
+    fix: str | None = dataclasses.field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
