@@ -1,37 +1,37 @@
-"""Public entry points: load and check files or text. (Interim version: positions land with source.py.)"""
+"""Public entry points: load and check files or text."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
-from psa_config.diagnostics import Diagnostic, Severity
+from psa_config.checker import check_document_text
+from psa_config.diagnostics import Diagnostic, has_errors
 from psa_config.errors import ConfigError
+from psa_config.files import read_text_file
 from psa_config.model import AttentionConfigFile
 
 
 def check_text(text: str, path: str = "<string>") -> list[Diagnostic]:
-    try:
-        AttentionConfigFile.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        return [
-            Diagnostic(path, 1, 1, Severity.ERROR, "PSA102", "wrong-type", e["msg"]) for e in exc.errors()
-        ]
-    return []
+    """Every diagnostic of ``text`` (errors, warnings), in (path, line, column) order."""
+    return check_document_text(text, path)[1]
 
 
 def check(path: str | Path) -> list[Diagnostic]:
-    return check_text(Path(path).read_text(encoding="utf-8"), str(path))
+    """Every diagnostic of the file at ``path``.
+
+    Raises :class:`~psa_config.errors.UnreadableInputError` when the file cannot be read.
+    """
+    return check_text(read_text_file(path), str(path))
 
 
 def load_text(text: str, path: str = "<string>") -> AttentionConfigFile:
-    diagnostics = check_text(text, path)
-    if any(d.is_error for d in diagnostics):
+    """The typed file; raises :class:`ConfigError` (carrying all diagnostics) if it has errors."""
+    source, diagnostics = check_document_text(text, path)
+    if has_errors(diagnostics):
         raise ConfigError(path, diagnostics)
-    return AttentionConfigFile.model_validate(yaml.safe_load(text))
+    return AttentionConfigFile.model_validate(source.data)
 
 
 def load(path: str | Path) -> AttentionConfigFile:
-    return load_text(Path(path).read_text(encoding="utf-8"), str(path))
+    """The typed file at ``path``; raises :class:`ConfigError` if it has errors."""
+    return load_text(read_text_file(path), str(path))

@@ -125,6 +125,16 @@ class PsaPreset(_Strict):
 
 Preset = Annotated[Union[PsaPreset, DensePreset], Field(discriminator="type")]
 
+PSA_ONLY_KEYS = frozenset(PsaPreset.model_fields) - frozenset(DensePreset.model_fields)
+
+
+def preset_kind(data: dict[Any, Any]) -> Literal["psa", "dense"]:
+    """The kind a raw preset is, or looks like when its ``type`` is missing or misspelt."""
+    kind = data.get("type")
+    if kind in ("psa", "dense"):
+        return kind  # type: ignore[return-value]
+    return "psa" if PSA_ONLY_KEYS & set(data) else "dense"
+
 
 class VideoScale(_Strict):
     """Divisors from video pixels/frames to the token grid (VAE x patch)."""

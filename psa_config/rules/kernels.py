@@ -1,0 +1,173 @@
+"""Rules about what the kernels (attn_impl) accept: block sizes and the similarity mask."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from psa_config.diagnostics import Diagnostic, Severity
+from psa_config.rules.context import CheckContext
+from psa_config.rules.registry import register
+
+NEW_MASK_BLOCK_N = (32, 64, 128)
+
+
+@register(
+    "PSA301",
+    "invalid-tile-n",
+    Severity.ERROR,
+    summary="`tile_n` must be a power of two >= 16 that divides `n`.",
+    explanation="""
+The kernel walks each key block in tiles of `tile_n` keys; a tile that is not
+a power of two, or that does not divide `n`, cannot be laid out (Triton
+needs power-of-two tiles) and the alignment of pooled levels,
+`ceil(level / (n / tile_n))`, becomes meaningless.
+""",
+    bad="""
+      block_size: {m: 128, n: 64, tile_n: 48}
+""",
+    good="""
+      block_size: {m: 128, n: 64, tile_n: 32}
+""",
+    fix="use tile_n = 32 (or another power of two >= 16 dividing n)",
+)
+def check_tile_n(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for preset in ctx.psa_presets():
+        tile_n = preset.integer("block_size", "tile_n")
+        n = preset.integer("block_size", "n")
+        if tile_n is None or tile_n < 16:
+            continue
+        if tile_n & (tile_n - 1):
+            yield preset.diagnostic("invalid-tile-n", ("block_size", "tile_n"), f"tile_n {tile_n} is not a power of two")
+        elif n is not None and n > 0 and n % tile_n:
+            yield preset.diagnostic(
+                "invalid-tile-n", ("block_size", "tile_n"), f"tile_n {tile_n} does not divide the key block n = {n}",
+                fix=f"use a tile_n that divides {n}, e.g. {min(32, n)}",
+            )
+
+
+@register(
+    "PSA302",
+    "new-mask-block-n",
+    Severity.ERROR,
+    summary="new_mask_type supports key blocks n = 32, 64 or 128 only.",
+    explanation="""
+The new_mask_type kernel is compiled for key blocks of 32, 64 or 128 tokens.
+""",
+    bad="""
+      attn_impl: new_mask_type
+      block_size: {m: 128, n: 256, tile_n: 32}
+""",
+    good="""
+      attn_impl: new_mask_type
+      block_size: {m: 128, n: 128, tile_n: 32}
+""",
+    fix="use n = 32, 64 or 128",
+)
+def check_new_mask_n(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for preset in ctx.psa_presets():
+        n = preset.integer("block_size", "n")
+        if preset.attn_impl == "new_mask_type" and n is not None and n not in NEW_MASK_BLOCK_N:
+            yield preset.diagnostic("new-mask-block-n", ("block_size", "n"), f"new_mask_type supports n = 32, 64 or 128, not {n}")
+
+
+@register(
+    "PSA303",
+    "old-mask-block-size",
+    Severity.ERROR,
+    summary="old_mask_type requires m = 128, n = 128 and tile_n = 32.",
+    explanation="""
+The published old_mask_type kernel is written for 128 x 128 blocks and
+32-wide key tiles; other sizes do not run.
+""",
+    bad="""
+      attn_impl: old_mask_type
+      block_size: {m: 128, n: 64, tile_n: 32}
+""",
+    good="""
+      attn_impl: old_mask_type
+      block_size: {m: 128, n: 128, tile_n: 32}
+""",
+    fix="use block_size m: 128, n: 128, tile_n: 32, or attn_impl new_mask_type",
+)
+def check_old_mask_sizes(ctx: CheckContext) -> Iterator[Diagnostic]:
+    required = {"m": 128, "n": 128, "tile_n": 32}
+    for preset in ctx.psa_presets():
+        if preset.attn_impl != "old_mask_type":
+            continue
+        for key, wanted in required.items():
+            value = preset.integer("block_size", key)
+            if value is not None and value != wanted:
+                yield preset.diagnostic(
+                    "old-mask-block-size", ("block_size", key),
+                    f"old_mask_type requires block_size.{key} = {wanted}, not {value}", fix=f"write `{key}: {wanted}`",
+                )
+
+
+@register(
+    "PSA304",
+    "sim-mask-unsupported",
+    Severity.ERROR,
+    summary="new_mask_type does not support `use_sim_mask: true`.",
+    explanation="""
+The similarity cap exists only in the old_mask_type kernel; the runtime raises
+an error when both are set.
+""",
+    bad="""
+      use_sim_mask: true
+      attn_impl: new_mask_type
+""",
+    good="""
+      use_sim_mask: false
+      attn_impl: new_mask_type
+""",
+    fix="set use_sim_mask: false, or use attn_impl: old_mask_type with block_size 128/128/32",
+)
+def check_sim_mask_impl(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for preset in ctx.psa_presets():
+        if preset.attn_impl == "new_mask_type" and preset.boolean("use_sim_mask") is True:
+            yield preset.diagnostic(
+                "sim-mask-unsupported", ("use_sim_mask",), "use_sim_mask: true is not supported by attn_impl new_mask_type"
+            )
+
+
+@register(
+    "PSA305",
+    "sim-thresholds-missing",
+    Severity.ERROR,
+    summary="`use_sim_mask: true` needs `sim_thresholds` with x2, x4 and x8.",
+    explanation="""
+With the similarity cap on, a missing threshold silently defaults to 0, 0 and
+-1 (x8 = -1 means "never cap"), which is rarely what was meant.
+""",
+    bad="""
+      use_sim_mask: true
+      sim_thresholds: {x2: 0.7, x4: 0.65}
+""",
+    good="""
+      use_sim_mask: true
+      sim_thresholds: {x2: 0.7, x4: 0.65, x8: 0.6}
+""",
+    fix="give all three thresholds x2, x4, x8",
+)
+def check_sim_thresholds(ctx: CheckContext) -> Iterator[Diagnostic]:
+    defaults = {"x2": "0", "x4": "0", "x8": "-1"}
+    for preset in ctx.psa_presets():
+        if preset.boolean("use_sim_mask") is not True:
+            continue
+        thresholds = preset.get("sim_thresholds")
+        if not preset.has("sim_thresholds"):
+            yield preset.diagnostic(
+                "sim-thresholds-missing", ("use_sim_mask",),
+                "use_sim_mask is true but sim_thresholds is missing (the runtime uses x2=0, x4=0, x8=-1)",
+                fix="add `sim_thresholds: {x2: 0.7, x4: 0.65, x8: 0.6}` (your values)",
+            )
+            continue
+        if not isinstance(thresholds, dict):
+            continue
+        missing = [key for key in defaults if key not in thresholds or thresholds[key] is None]
+        if missing:
+            used = ", ".join(f"{key}={defaults[key]}" for key in missing)
+            yield preset.diagnostic(
+                "sim-thresholds-missing", ("sim_thresholds",),
+                f"sim_thresholds lacks {', '.join(missing)} (the runtime uses {used})", at="key",
+            )

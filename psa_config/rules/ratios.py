@@ -1,0 +1,239 @@
+"""Rules about ``mask_ratios``: level keys, ranges and how they chain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from psa_config.diagnostics import Diagnostic, Severity
+from psa_config.rules.context import CheckContext, LevelRange, PresetView
+from psa_config.rules.registry import declare, register
+
+TOLERANCE = 1e-9
+NEW_MASK_ORDER = (1, 2, 4, 8, 0)
+
+declare(
+    "PSA201",
+    "invalid-level-key",
+    Severity.ERROR,
+    summary="A `mask_ratios` key that is not a pyramid level.",
+    explanation="""
+Levels are 1 (full resolution), 2, 4, 8 (keys and values mean-pooled by that
+factor) and 0 (skipped). Other keys are silently dropped or misread by the
+runtime's kernels (values other than 0/1/2/4/8 are skipped).
+""",
+    bad="""
+      mask_ratios:
+        1: [0.0, 0.4]
+        3: [0.4, 1.0]
+""",
+    good="""
+      mask_ratios:
+        1: [0.0, 0.4]
+        4: [0.4, 1.0]
+""",
+    fix="use one of the levels 1, 2, 4, 8, 0",
+)
+
+declare(
+    "PSA202",
+    "invalid-ratio-range",
+    Severity.ERROR,
+    summary="A level's range is not two numbers 0 <= start <= end <= 1.",
+    explanation="""
+Each level maps to `[start, end]`, two numbers with `0 <= start <= end <= 1`:
+a share of the key blocks (topk) or of the cumulative importance
+(thresholdbound).
+""",
+    bad="""
+        2: [0.5, 0.4]
+""",
+    good="""
+        2: [0.4, 0.5]
+""",
+    fix="write [start, end] with 0 <= start <= end <= 1",
+)
+
+
+@register(
+    "PSA203",
+    "ratio-gap-or-overlap",
+    Severity.ERROR,
+    summary="A level's range does not start where the previous one ended.",
+    explanation="""
+The runtime never reads `start`: each level's interval begins where the
+previous level (in the order listed) ended. A gap or an overlap is therefore
+silently re-read, so the preset does not run the shares it shows. Ranges must
+chain in the order listed: each start equals the previous end.
+""",
+    bad="""
+      mask_ratios:
+        1: [0.0, 0.4]
+        2: [0.5, 0.6]
+""",
+    good="""
+      mask_ratios:
+        1: [0.0, 0.4]
+        2: [0.4, 0.6]
+""",
+    fix="make each start equal the previous level's end",
+)
+def check_chain(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for preset in ctx.psa_presets():
+        ranges = preset.level_ranges() or []
+        for previous, current in zip(ranges, ranges[1:]):
+            if current.index != previous.index + 1 or _close(current.start, previous.end):
+                continue
+            yield _chain_break(preset, previous, current)
+
+
+def _chain_break(preset: PresetView, previous: LevelRange, current: LevelRange) -> Diagnostic:
+    if current.end < previous.end:
+        return preset.diagnostic(
+            "ratio-gap-or-overlap",
+            ("mask_ratios", current.level),
+            f"level {current.level} ends at {current.end:g}, before level {previous.level} (listed earlier) "
+            f"ends at {previous.end:g}: the levels are out of order and level {current.level} gets no blocks",
+            fix="list the levels in the order of their ranges",
+        )
+    kind = "a gap" if current.start > previous.end else "an overlap"
+    return preset.diagnostic(
+        "ratio-gap-or-overlap",
+        ("mask_ratios", current.level),
+        f"level {current.level} starts at {current.start:g} but level {previous.level} ends at "
+        f"{previous.end:g} ({kind}); the runtime ignores start and runs [{previous.end:g}, {current.end:g}]",
+        fix=f"write `{current.level}: [{previous.end:g}, {current.end:g}]`",
+    )
+
+
+@register(
+    "PSA204",
+    "ratios-not-covering",
+    Severity.ERROR,
+    summary="The first range does not start at 0 or the last does not end at 1.",
+    explanation="""
+The ranges, chained in the order listed, must cover [0, 1]: the first starts
+at 0 and the last ends at 1. A first range starting elsewhere means the
+levels are listed out of order (`0: [0.8, 1.0]` listed first takes every rank
+in topk: new_mask_type runs fully dense, old_mask_type outputs zeros); a last
+range ending before 1 leaves ranks to an unintended level.
+""",
+    bad="""
+      mask_ratios:
+        0: [0.8, 1.0]
+        1: [0.0, 0.4]
+""",
+    good="""
+      mask_ratios:
+        1: [0.0, 0.4]
+        0: [0.4, 1.0]
+""",
+    fix="list the levels in the order of their ranges, from 0 to 1",
+)
+def check_coverage(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for preset in ctx.psa_presets():
+        ranges = preset.level_ranges()
+        if ranges is None:
+            continue
+        if preset.ratio_count() == 0:
+            yield preset.diagnostic("ratios-not-covering", ("mask_ratios",), "mask_ratios is empty; list the levels 1, 2, 4, 8, 0 with ranges from 0 to 1")
+            continue
+        yield from _first_and_last(preset, ranges)
+
+
+def _first_and_last(preset: PresetView, ranges: list[LevelRange]) -> Iterator[Diagnostic]:
+    first, last = (ranges[0], ranges[-1]) if ranges else (None, None)
+    if first is not None and first.index == 0 and not _close(first.start, 0.0):
+        yield preset.diagnostic(
+            "ratios-not-covering",
+            ("mask_ratios", first.level),
+            f"the first listed level ({first.level}) starts at {first.start:g}, not 0; "
+            f"the runtime gives it ranks from 0 to {first.end:g}",
+            fix="list the levels in the order of their ranges, the one starting at 0 first",
+        )
+    if last is not None and last.index == preset.ratio_count() - 1 and not _close(last.end, 1.0):
+        yield preset.diagnostic(
+            "ratios-not-covering",
+            ("mask_ratios", last.level),
+            f"the last listed level ({last.level}) ends at {last.end:g}, not 1; ranks past it are skipped",
+            fix=f"end the last range at 1: `{last.level}: [{last.start:g}, 1.0]`",
+        )
+
+
+@register(
+    "PSA205",
+    "new-mask-level-order",
+    Severity.ERROR,
+    summary="new_mask_type needs the levels exactly 1, 2, 4, 8, 0 in this order.",
+    explanation="""
+The new_mask_type kernel receives per query block a list of key blocks in
+segments separated by -1, and gives segment p the level 2^p (p = 0..3),
+whatever the keys of `mask_ratios` were. A missing level shifts the segments
+(the guide's own `{1, 2, 4, 0}` runs the "skip" range at 8x pooling and can
+read a separator as block -1: NaN output); a different order mislabels them.
+An unused level is written as an empty range, e.g. `4: [0.6, 0.6]`.
+""",
+    bad="""
+      attn_impl: new_mask_type
+      mask_ratios:
+        1: [0.0, 0.5]
+        2: [0.5, 0.7]
+        4: [0.7, 0.9]
+        0: [0.9, 1.0]
+""",
+    good="""
+      attn_impl: new_mask_type
+      mask_ratios:
+        1: [0.0, 0.5]
+        2: [0.5, 0.7]
+        4: [0.7, 0.9]
+        8: [0.9, 0.9]
+        0: [0.9, 1.0]
+""",
+    fix="list the levels 1, 2, 4, 8, 0 in this order; give an unused level an empty range",
+)
+def check_new_mask_order(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for preset in ctx.psa_presets():
+        ratios = preset.get("mask_ratios")
+        if preset.attn_impl != "new_mask_type" or not isinstance(ratios, dict):
+            continue
+        keys = [key for key in ratios if key in NEW_MASK_ORDER and not isinstance(key, bool)]
+        if tuple(keys) == NEW_MASK_ORDER:
+            continue
+        yield preset.diagnostic(
+            "new-mask-level-order",
+            ("mask_ratios",),
+            _order_message(keys),
+            fix=_order_fix(preset),
+            at="key",
+        )
+
+
+def _order_message(keys: list[int]) -> str:
+    missing = [level for level in NEW_MASK_ORDER if level not in keys]
+    listed = ", ".join(str(k) for k in keys) or "none"
+    if missing:
+        return (
+            f"new_mask_type needs the levels 1, 2, 4, 8, 0 in this order; level(s) "
+            f"{', '.join(map(str, missing))} missing (listed: {listed}), so the kernel shifts the "
+            "remaining segments to the wrong pooling levels"
+        )
+    return f"new_mask_type needs the levels in the order 1, 2, 4, 8, 0, not {listed}: the kernel labels segments by position"
+
+
+def _order_fix(preset: PresetView) -> str:
+    ranges = {r.level: r for r in preset.level_ranges() or []}
+    if not ranges or not preset.ratios_are_clean():
+        return "list the levels 1, 2, 4, 8, 0 in this order"
+    parts = []
+    cursor = 0.0
+    for level in NEW_MASK_ORDER:
+        if level in ranges:
+            parts.append(f"{level}: [{ranges[level].start:g}, {ranges[level].end:g}]")
+            cursor = ranges[level].end
+        else:
+            parts.append(f"{level}: [{cursor:g}, {cursor:g}]")
+    return "write " + ", ".join(parts)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= TOLERANCE
