@@ -1,0 +1,30 @@
+"""``psa-config tui [FILE]``: edit presets in a terminal UI (needs the ``tui`` extra)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from typing import Any
+
+DEFAULT_FILE = "attention_config.yaml"
+INSTALL_HINT = "the TUI needs the tui extra: pip install 'psa-config[tui]'"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "tui",
+        help="edit presets interactively (Textual)",
+        description="Edit an attention_config.yaml in a terminal UI: every change keeps the file's formatting.",
+    )
+    parser.add_argument("file", nargs="?", default=DEFAULT_FILE, help=f"the file to edit (default: {DEFAULT_FILE})")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("textual") is None or importlib.util.find_spec("psa_tui") is None:
+        print(f"psa-config: error: {INSTALL_HINT}", file=sys.stderr)
+        return 2
+    import psa_tui
+
+    return psa_tui.run(args.file)

@@ -1,0 +1,360 @@
+"""The ``psa-config tui`` application: tree, form, diagnostics; every change via the session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Tree
+
+from psa_tui import dryrun
+from psa_tui.engine import EngineUnavailable
+from psa_tui.screens.confirm import ConfirmScreen
+from psa_tui.screens.diff import DiffScreen
+from psa_tui.screens.dryrun import DryRunScreen
+from psa_tui.screens.help import HelpScreen
+from psa_tui.screens.prompt import NamePrompt
+from psa_tui.session import FileChangedOnDisk, Session
+from psa_tui.summary import dense_lines, model_lines
+from psa_tui.widgets.diagnostics import DiagnosticsPanel
+from psa_tui.widgets.form import PresetForm
+from psa_tui.widgets.tree import ConfigTree, Target
+
+DISK_POLL_SECONDS = 1.0
+
+
+class PsaConfigApp(App[int]):
+    """Edit one ``attention_config.yaml``."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "psa-config"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo"),
+        Binding("ctrl+r", "dry_run", "Dry-run"),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+l", "reload", "Reload", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, path: str | Path, session: Session | None = None) -> None:
+        super().__init__()
+        self.session = session or Session.open(path)
+        self.target: Target | None = None
+        self._disk_warned = False
+
+    # --- layout ------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield ConfigTree(id="tree")
+            yield PresetForm(id="form")
+        yield DiagnosticsPanel(id="diagnostics")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = str(self.session.path)
+        self._show_session(self._first_target())
+        self.query_one(ConfigTree).focus()
+        self.set_interval(DISK_POLL_SECONDS, self.check_disk)
+
+    # --- showing -----------------------------------------------------------
+
+    def _first_target(self) -> Target | None:
+        """The first model's default preset (or the first model)."""
+        models = self.session.models()
+        if not models:
+            return None
+        default = self.session.default_preset(models[0])
+        return Target(models[0], default if default in self.session.presets(models[0]) else None)
+
+    def _show_session(self, select: Target | None) -> None:
+        """Redraw tree and diagnostics from the session; the tree's highlight redraws the form."""
+        self.sub_title = ("* " if self.session.dirty else "") + str(self.session.path)
+        self.query_one(DiagnosticsPanel).show(self.session.diagnostics)
+        tree = self.query_one(ConfigTree)
+        tree.populate(self.session, select or self.target)
+        self.call_after_refresh(self._sync_form)
+
+    def _sync_form(self) -> None:
+        target = self.query_one(ConfigTree).target
+        self.show_target(target)
+
+    @work(exclusive=True, group="form")
+    async def show_target(self, target: Target | None, focus_field: str | None = None) -> None:
+        form = self.query_one(PresetForm)
+        keep_focus = self.focused.id if self.focused is not None and form in self.focused.ancestors else None
+        self.target = target
+        await self._fill_form(form, target)
+        if focus_field and form.focus_field(focus_field):
+            return
+        if keep_focus and form.query(f"#{keep_focus}"):
+            form.query_one(f"#{keep_focus}").focus()
+
+    async def _fill_form(self, form: PresetForm, target: Target | None) -> None:
+        if target is None:
+            await form.show_text("Nothing selected", ["The file has no models yet."])
+            return
+        if target.preset is None:
+            await form.show_text(target.model, model_lines(self.session, target.model))
+            return
+        preset = self.session.preset(target.model, target.preset)
+        title = f"{target.model} / {target.preset}"
+        if preset.get("type") == "psa":
+            await form.show_psa(title, preset)
+        else:
+            await form.show_text(title, dense_lines(preset))
+
+    @on(Tree.NodeHighlighted, "#tree")
+    def _tree_moved(self, event: Tree.NodeHighlighted[Target]) -> None:
+        if event.node.data != self.target:
+            self.show_target(event.node.data)
+
+    @on(DiagnosticsPanel.Jump)
+    def _jump(self, event: DiagnosticsPanel.Jump) -> None:
+        diagnostic = event.diagnostic
+        if diagnostic.model is None:
+            self.notify(f"line {diagnostic.line}: {diagnostic.message}")
+            return
+        target = Target(diagnostic.model, diagnostic.preset)
+        node = self.query_one(ConfigTree).find(target)
+        if node is not None:
+            self.query_one(ConfigTree).move_cursor(node)
+        self.show_target(target, focus_field=diagnostic.field or "")
+
+    # --- edits -------------------------------------------------------------
+
+    @on(PresetForm.Edit)
+    def _form_edit(self, event: PresetForm.Edit) -> None:
+        target = self.target
+        if target is None or target.preset is None:
+            return
+        self.apply(lambda: self.session.set_value(target.model, target.preset or "", event.key, event.value))
+
+    def apply(self, change: Callable[[], bool], select: Target | None = None) -> bool:
+        """Run one session change; report engine refusals instead of raising."""
+        try:
+            changed = change()
+        except EngineUnavailable as exc:
+            self.notify(str(exc), title="Editing unavailable", severity="error")
+            return False
+        except (ValueError, KeyError, LookupError) as exc:
+            self.notify(str(exc), title="Edit refused", severity="error")
+            return False
+        except Exception as exc:  # the engine's own refusals (anchors, bad keys, ...)
+            if not _is_engine_error(exc):
+                raise
+            self.notify(str(exc), title="Edit refused", severity="error")
+            return False
+        if changed:
+            self._show_session(select)
+        return changed
+
+    def _preset_target(self) -> Target | None:
+        target = self.query_one(ConfigTree).target
+        if target is None or target.preset is None:
+            self.notify("Select a preset in the tree first", severity="warning")
+            return None
+        return target
+
+    def _model_of_cursor(self) -> str | None:
+        target = self.query_one(ConfigTree).target
+        if target is None:
+            self.notify("The file has no model to add a preset to", severity="warning")
+            return None
+        return target.model
+
+    def action_new_preset(self) -> None:
+        model = self._model_of_cursor()
+        if model is None:
+            return
+
+        def done(name: str | None) -> None:
+            if name:
+                self.apply(lambda: self.session.new_preset(model, name), Target(model, name))
+
+        self.push_screen(NamePrompt(f"New preset in {model}", self.session.presets(model)), done)
+
+    def action_duplicate_preset(self) -> None:
+        target = self._preset_target()
+        if target is None or target.preset is None:
+            return
+        model, source = target.model, target.preset
+
+        def done(name: str | None) -> None:
+            if name:
+                self.apply(lambda: self.session.new_preset(model, name, source), Target(model, name))
+
+        taken = self.session.presets(model)
+        self.push_screen(NamePrompt(f"Duplicate {source} as", taken, _free_name(f"{source}_copy", taken)), done)
+
+    def action_rename_preset(self) -> None:
+        target = self._preset_target()
+        if target is None or target.preset is None:
+            return
+        model, old = target.model, target.preset
+
+        def done(name: str | None) -> None:
+            if name:
+                self.apply(lambda: self.session.rename_preset(model, old, name), Target(model, name))
+
+        self.push_screen(NamePrompt(f"Rename {old} to", self.session.presets(model), old), done)
+
+    def action_delete_preset(self) -> None:
+        target = self._preset_target()
+        if target is None or target.preset is None:
+            return
+        model, name = target.model, target.preset
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.apply(lambda: self.session.remove_preset(model, name), Target(model))
+
+        self.push_screen(ConfirmScreen(f"Delete preset {name} of {model}?", yes="Delete", no="Keep"), done)
+
+    def action_set_default(self) -> None:
+        target = self._preset_target()
+        if target is not None and target.preset is not None:
+            model, name = target.model, target.preset
+            if self.apply(lambda: self.session.set_default(model, name), target):
+                self.notify(f"{name} is now the default of {model}")
+
+    def action_undo(self) -> None:
+        if self.session.undo():
+            self._show_session(None)
+        else:
+            self.notify("Nothing to undo")
+
+    def action_redo(self) -> None:
+        if self.session.redo():
+            self._show_session(None)
+        else:
+            self.notify("Nothing to redo")
+
+    # --- saving, the disk, quitting ----------------------------------------
+
+    def action_save(self) -> None:
+        self._commit_focused_input()
+        if not self.session.dirty:
+            self.notify("No changes to save")
+            return
+        errors = sum(d.is_error for d in self.session.diagnostics)
+
+        def done(choice: str | None) -> None:
+            if choice in ("save", "force"):
+                self._save(force=choice == "force")
+
+        self.push_screen(DiffScreen(self.session.diff(), errors), done)
+
+    def _save(self, force: bool) -> None:
+        try:
+            self.session.save(force=force)
+        except FileChangedOnDisk as exc:
+            self.notify(f"{exc}: reload (ctrl+l) or keep editing", title="Not saved", severity="error")
+            return
+        except EngineUnavailable as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        except Exception as exc:
+            if not _is_engine_error(exc) and not isinstance(exc, OSError):
+                raise
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        self._disk_warned = False
+        self._show_session(None)
+        self.notify(f"Saved {self.session.path}")
+
+    def check_disk(self) -> None:
+        if self.session.changed_on_disk() and not self._disk_warned:
+            self._disk_warned = True
+            self.notify(
+                f"{self.session.path} changed on disk. ctrl+l reloads it (your unsaved edits are dropped).",
+                title="File changed on disk",
+                severity="warning",
+                timeout=30,
+            )
+
+    def action_reload(self) -> None:
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.session.reload()
+                self._disk_warned = False
+                self._show_session(None)
+                self.notify("Reloaded from disk")
+
+        if self.session.dirty:
+            self.push_screen(ConfirmScreen("Reload from disk and drop your unsaved changes?", "Reload", "Keep"), done)
+        else:
+            done(True)
+
+    async def action_quit(self) -> None:
+        if not self.session.dirty:
+            self.exit(0)
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(ConfirmScreen("Quit without saving your changes?", yes="Quit", no="Stay"), done)
+
+    def _commit_focused_input(self) -> None:
+        """Apply a value still being typed, so save and quit see it."""
+        if isinstance(self.focused, Input):
+            self.focused.post_message(Input.Submitted(self.focused, self.focused.value))
+
+    # --- help, palette, dry-run ---------------------------------------------
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_dry_run(self) -> None:
+        target = self._preset_target()
+        if target is None or target.preset is None:
+            return
+        reason = dryrun.unavailable_reason()
+        if reason:
+            self.notify(reason, title="Dry-run unavailable", severity="warning")
+            return
+        self.push_screen(DryRunScreen(self.session.text, str(self.session.path), target.model, target.preset))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = [
+            ("Save", "Save the file (diff preview first)", self.action_save),
+            ("Undo", "Undo the last change", self.action_undo),
+            ("Redo", "Redo the last undone change", self.action_redo),
+            ("New preset", "Add an empty preset to the model", self.action_new_preset),
+            ("Duplicate preset", "Copy the selected preset under a new name", self.action_duplicate_preset),
+            ("Rename preset", "Rename the selected preset", self.action_rename_preset),
+            ("Delete preset", "Delete the selected preset (asks first)", self.action_delete_preset),
+            ("Set default preset", "Make the selected preset the model's default_attention", self.action_set_default),
+            ("Reload from disk", "Read the file again, dropping unsaved changes", self.action_reload),
+            ("Help", "Keys and field reference", self.action_help),
+        ]
+        if not dryrun.unavailable_reason():
+            commands.append(("Dry-run preset", "Run the selected preset at a small CPU size", self.action_dry_run))
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+
+
+def _free_name(base: str, taken: Iterable[str]) -> str:
+    names = set(taken)
+    candidate, number = base, 2
+    while candidate in names:
+        candidate, number = f"{base}{number}", number + 1
+    return candidate
+
+
+def _is_engine_error(exc: Exception) -> bool:
+    from psa_config.errors import PsaConfigError
+
+    return isinstance(exc, PsaConfigError)

@@ -1,0 +1,1 @@
+"""Modal screens: confirmations, name prompts, the diff preview, help and the dry-run report."""

@@ -1,0 +1,195 @@
+"""The editing session behind the app: the text, its history and the file on disk.
+
+The app never touches YAML itself: it asks the session, and the session asks
+the edit engine (:mod:`psa_config.edit`) for every change. Undo and redo are
+stacks of whole texts, so they need nothing from the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from psa_config import check_text
+from psa_config.diagnostics import Diagnostic
+from psa_config.errors import UnreadableInputError
+
+from psa_tui import engine
+
+
+class FileChangedOnDisk(Exception):
+    """The file on disk is not the one this session read."""
+
+
+@dataclass
+class Session:
+    """One open file: what was read, what is shown now, and how we got here."""
+
+    path: Path
+    saved_text: str
+    text: str
+    mtime_ns: int | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    undo_stack: list[str] = field(default_factory=list)
+    redo_stack: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Session:
+        """Read ``path``; raises :class:`UnreadableInputError` with a clear message."""
+        target = Path(path)
+        text = read_text(target)
+        session = cls(target, text, text, _mtime(target))
+        session.refresh()
+        return session
+
+    # --- state -----------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return self.text != self.saved_text
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.undo_stack)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self.redo_stack)
+
+    def refresh(self) -> None:
+        """Re-check the current text; keep the last readable data if it no longer parses."""
+        self.diagnostics = check_text(self.text, str(self.path))
+        parsed = parse_lenient(self.text)
+        if parsed is not None:
+            self.data = parsed
+
+    def replace(self, text: str) -> bool:
+        """Make ``text`` the current text (one undo step). False if nothing changed."""
+        if text == self.text:
+            return False
+        self.undo_stack.append(self.text)
+        self.redo_stack.clear()
+        self.text = text
+        self.refresh()
+        return True
+
+    def undo(self) -> bool:
+        if not self.undo_stack:
+            return False
+        self.redo_stack.append(self.text)
+        self.text = self.undo_stack.pop()
+        self.refresh()
+        return True
+
+    def redo(self) -> bool:
+        if not self.redo_stack:
+            return False
+        self.undo_stack.append(self.text)
+        self.text = self.redo_stack.pop()
+        self.refresh()
+        return True
+
+    # --- structure -------------------------------------------------------
+
+    def models(self) -> list[str]:
+        return [str(name) for name in self.data]
+
+    def section(self, model: str) -> dict[str, Any]:
+        value = self.data.get(model)
+        return value if isinstance(value, dict) else {}
+
+    def presets(self, model: str) -> list[str]:
+        configs = self.section(model).get("attention_configs")
+        return [str(name) for name in configs] if isinstance(configs, dict) else []
+
+    def preset(self, model: str, name: str) -> dict[str, Any]:
+        configs = self.section(model).get("attention_configs")
+        value = configs.get(name) if isinstance(configs, dict) else None
+        return value if isinstance(value, dict) else {}
+
+    def default_preset(self, model: str) -> str | None:
+        value = self.section(model).get("default_attention")
+        return value if isinstance(value, str) else None
+
+    def diagnostics_for(self, model: str, preset: str | None = None) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.model == model and (preset is None or d.preset == preset)]
+
+    # --- edits (all through the engine) ----------------------------------
+
+    def set_value(self, model: str, preset: str, key: str, value: Any) -> bool:
+        return self.replace(engine.set_value(self.text, model, preset, key, value))
+
+    def new_preset(self, model: str, name: str, source: str | None = None) -> bool:
+        return self.replace(engine.new_preset(self.text, model, name, source))
+
+    def remove_preset(self, model: str, name: str) -> bool:
+        return self.replace(engine.remove_preset(self.text, model, name))
+
+    def rename_preset(self, model: str, old: str, new: str) -> bool:
+        return self.replace(engine.rename_preset(self.text, model, old, new))
+
+    def set_default(self, model: str, name: str) -> bool:
+        return self.replace(engine.set_default(self.text, model, name))
+
+    # --- disk ------------------------------------------------------------
+
+    def diff(self) -> str:
+        """Unified diff from the saved text to the current one."""
+        return engine.diff(self.saved_text, self.text, str(self.path))
+
+    def changed_on_disk(self) -> bool:
+        return _mtime(self.path) != self.mtime_ns
+
+    def save(self, force: bool = False) -> None:
+        """Write the current text; the engine validates and refuses new errors unless ``force``."""
+        if self.changed_on_disk():
+            raise FileChangedOnDisk(f"{self.path} changed on disk since it was read")
+        engine.save(self.path, self.saved_text, self.text, force=force)
+        self.saved_text = self.text
+        self.mtime_ns = _mtime(self.path)
+
+    def reload(self) -> None:
+        """Throw away the current text and history; read the file again."""
+        text = read_text(self.path)
+        self.saved_text = self.text = text
+        self.mtime_ns = _mtime(self.path)
+        self.undo_stack.clear()
+        self.redo_stack.clear()
+        self.refresh()
+
+
+def read_text(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:  # keep CRLF as it is
+            return handle.read()
+    except FileNotFoundError:
+        raise UnreadableInputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UnreadableInputError(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise UnreadableInputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise UnreadableInputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def parse_lenient(text: str) -> dict[str, Any] | None:
+    """The file as the runtime reads it (PyYAML), or None when it is not a YAML mapping."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return None
+    if data is None:
+        return {}
+    return data if isinstance(data, dict) else None
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None

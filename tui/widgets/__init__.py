@@ -1,0 +1,1 @@
+"""The app's widgets: the preset tree, the form, the pyramid editor and the diagnostics panel."""

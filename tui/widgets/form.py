@@ -1,0 +1,206 @@
+"""The form for the selected preset: one row per field, the right widget per field.
+
+The form never changes the file: it posts :class:`PresetForm.Edit` with the
+dotted key and the new value, and the app hands that to the session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.validation import Function, Integer, Number, Validator
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Switch
+
+from psa_tui.fields import FieldSpec, Kind, lookup, psa_fields
+from psa_tui.widgets.pyramid import PyramidEditor
+
+
+class PresetForm(VerticalScroll):
+    """Shows one preset (or a model summary) and turns user changes into edit requests."""
+
+    class Edit(Message):
+        """Set ``key`` (dotted, inside the preset) to ``value``."""
+
+        def __init__(self, key: str, value: Any) -> None:
+            super().__init__()
+            self.key = key
+            self.value = value
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.preset: dict[str, Any] = {}
+        self.specs: dict[str, FieldSpec] = {spec.widget_id: spec for spec in psa_fields()}
+
+    async def show_psa(self, title: str, preset: dict[str, Any]) -> None:
+        self.preset = preset
+        self.border_title = title
+        await self.remove_children()
+        rows: list[Widget] = [Label(f"type  psa", classes="type-line")]
+        rows += [field_row(spec, lookup(preset, spec.key)) for spec in psa_fields()[:1]]
+        rows.append(PyramidEditor(preset.get("mask_ratios"), preset.get("mask_mode"), id="pyramid"))
+        rows += [field_row(spec, lookup(preset, spec.key)) for spec in psa_fields()[1:]]
+        await self.mount_all(rows)
+
+    async def show_text(self, title: str, lines: list[str]) -> None:
+        """A read-only page: a dense preset, a model summary or a message."""
+        self.preset = {}
+        self.border_title = title
+        await self.remove_children()
+        await self.mount_all([Static(line, classes="info-line") for line in lines])
+
+    # --- jumping -----------------------------------------------------------
+
+    def focus_field(self, field: str | None) -> bool:
+        """Focus the widget editing dotted ``field`` (or its closest parent). False if none."""
+        if not field:
+            return False
+        if field.startswith("mask_ratios"):
+            editor = self.query(PyramidEditor)
+            return bool(editor) and editor.first().focus_level(field.partition(".")[2])
+        for spec_id, spec in self.specs.items():
+            if spec.key == field or spec.key.startswith(field + "."):
+                return self._focus_id(spec_id)
+        return False
+
+    def _focus_id(self, widget_id: str) -> bool:
+        found = self.query(f"#{widget_id}")
+        if not found:
+            return False
+        found.first().focus()
+        return True
+
+    # --- turning widget events into edits ----------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._input_done(event.input)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        self._input_done(event.input)
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self._propose(event.switch.id, event.value)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL:
+            self._propose(event.select.id, event.value)
+
+    def on_pyramid_editor_range_edited(self, event: PyramidEditor.RangeEdited) -> None:
+        current = lookup(self.preset, f"mask_ratios.{event.level}")
+        if current is None and isinstance(self.preset.get("mask_ratios"), dict):
+            current = self.preset["mask_ratios"].get(event.level)
+        if not _same(current, event.bounds):
+            self.post_message(self.Edit(f"mask_ratios.{event.level}", event.bounds))
+
+    def _input_done(self, widget: Input) -> None:
+        spec = self.specs.get(widget.id or "")
+        if spec is None or not widget.value.strip():
+            return
+        if widget.validate(widget.value) is not None and not widget.is_valid:
+            return
+        self._propose(widget.id, parse_value(spec, widget.value))
+
+    def _propose(self, widget_id: str | None, value: Any) -> None:
+        spec = self.specs.get(widget_id or "")
+        if spec is None:
+            return
+        current = lookup(self.preset, spec.key)
+        shown = spec.runtime_default if current is None and spec.kind is Kind.SWITCH else current
+        if current is None and spec.kind is Kind.SWITCH and value == shown:
+            return
+        if not _same(current, value):
+            self.post_message(self.Edit(spec.key, value))
+
+
+def field_row(spec: FieldSpec, value: Any) -> Horizontal:
+    """Label, editing widget and a hint (runtime default when the key is absent)."""
+    hint = _hint(spec, value)
+    return Horizontal(
+        Label(spec.key, classes="field-label"),
+        make_widget(spec, value),
+        Label(hint, classes="field-hint"),
+        classes="field-row",
+    )
+
+
+def make_widget(spec: FieldSpec, value: Any) -> Widget:
+    tooltip = spec.help or None
+    if spec.kind is Kind.SWITCH:
+        shown = value if isinstance(value, bool) else bool(spec.runtime_default)
+        return Switch(value=shown, id=spec.widget_id, tooltip=tooltip, animate=False)
+    if spec.kind is Kind.SELECT:
+        options = [(str(option), option) for option in spec.options]
+        chosen = value if value in spec.options else Select.NULL
+        return Select(options, value=chosen, id=spec.widget_id, tooltip=tooltip, compact=True, prompt="(unset)")
+    return Input(
+        value=_format(value),
+        placeholder=_placeholder(spec),
+        validators=validators_for(spec),
+        id=spec.widget_id,
+        tooltip=tooltip,
+        compact=True,
+        valid_empty=not spec.required,
+    )
+
+
+def validators_for(spec: FieldSpec) -> list[Validator]:
+    if spec.kind is Kind.INT:
+        return [Integer(minimum=spec.minimum, maximum=spec.maximum)]
+    if spec.kind is Kind.FLOAT:
+        return [Number(minimum=spec.minimum, maximum=spec.maximum)]
+    if spec.kind is Kind.TRIPLE:
+        return [Function(_is_triple, "three positive integers, e.g. 2, 8, 8")]
+    return []
+
+
+def parse_value(spec: FieldSpec, text: str) -> Any:
+    text = text.strip()
+    if spec.kind is Kind.INT:
+        return int(text)
+    if spec.kind is Kind.FLOAT:
+        return float(text)
+    if spec.kind is Kind.TRIPLE:
+        return [int(part) for part in text.strip("[]").replace(",", " ").split()]
+    return text
+
+
+def _is_triple(text: str) -> bool:
+    parts = text.strip("[] ").replace(",", " ").split()
+    return len(parts) == 3 and all(part.isdigit() and int(part) > 0 for part in parts)
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _placeholder(spec: FieldSpec) -> str:
+    default = spec.runtime_default
+    return f"default {default}" if default is not None else "(unset)"
+
+
+def _hint(spec: FieldSpec, value: Any) -> str:
+    if value is not None:
+        return ""
+    if spec.runtime_default is not None:
+        return f"unset: runtime uses {spec.runtime_default}"
+    return "required" if spec.required else "unset"
+
+
+def _same(current: Any, new: Any) -> bool:
+    """Equal as the file means it: 1 and 1.0 are the same number, lists compare item by item."""
+    if _is_number(current) and _is_number(new):
+        return float(current) == float(new)
+    if isinstance(current, list) and isinstance(new, list):
+        return len(current) == len(new) and all(_same(a, b) for a, b in zip(current, new))
+    return type(current) is type(new) and current == new
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -1,0 +1,122 @@
+"""The mask_ratios editor: the pyramid as a stacked bar, live density, one row per level."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.validation import Number
+from textual.widgets import Input, Label, Static
+
+from psa_tui.pyramid import LEVEL_NAME, LEVEL_STYLE, LevelRange, describe_density, ranges_from_raw, render_bar, render_legend
+
+
+class PyramidBar(Static):
+    """One line: each level's share of the key blocks, in file order."""
+
+    def __init__(self, ranges: list[LevelRange], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ranges = ranges
+
+    def set_ranges(self, ranges: list[LevelRange]) -> None:
+        self.ranges = ranges
+        self.refresh()
+
+    def render(self) -> Text:
+        return render_bar(self.ranges, max(10, self.size.width))
+
+
+class PyramidEditor(Vertical):
+    """Edits ``mask_ratios`` level by level; bar and density follow every keystroke."""
+
+    class RangeEdited(Message):
+        """The user finished editing one level's ``[start, end]``."""
+
+        def __init__(self, level: int, bounds: list[float]) -> None:
+            super().__init__()
+            self.level = level
+            self.bounds = bounds
+
+    def __init__(self, mask_ratios: Any, mask_mode: Any, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.mask_mode = mask_mode
+        self.ranges = ranges_from_raw(mask_ratios)
+
+    def compose(self) -> ComposeResult:
+        yield Label(Text("mask_ratios", style="bold"), classes="pyramid-title")
+        yield PyramidBar(self.ranges, id="pyramid-bar")
+        yield Label(render_legend(self.ranges), id="pyramid-legend")
+        yield Label(describe_density(self.mask_mode, self.ranges), id="pyramid-density")
+        for index, (level, start, end) in enumerate(self.ranges):
+            yield Horizontal(
+                Label(Text(f"{level} {LEVEL_NAME.get(level, '?')}", style=LEVEL_STYLE.get(level, "red")), classes="level-label"),
+                _bound_input(start, f"mr-{index}-start"),
+                Label("→", classes="level-arrow"),
+                _bound_input(end, f"mr-{index}-end"),
+                classes="level-row",
+            )
+
+    def current_ranges(self) -> list[LevelRange]:
+        """The ranges as typed now; a half-typed number keeps the file's value."""
+        ranges: list[LevelRange] = []
+        for index, (level, start, end) in enumerate(self.ranges):
+            ranges.append((level, self._typed(index, "start", start), self._typed(index, "end", end)))
+        return ranges
+
+    def focus_level(self, level_text: str) -> bool:
+        for index, (level, _, _) in enumerate(self.ranges):
+            if not level_text or str(level) == level_text:
+                self.query_one(f"#mr-{index}-start", Input).focus()
+                return True
+        return False
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        ranges = self.current_ranges()
+        self.query_one(PyramidBar).set_ranges(ranges)
+        self.query_one("#pyramid-legend", Label).update(render_legend(ranges))
+        self.query_one("#pyramid-density", Label).update(describe_density(self.mask_mode, ranges))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._commit(event.input)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        event.stop()
+        self._commit(event.input)
+
+    def _commit(self, widget: Input) -> None:
+        index = int((widget.id or "mr-0").split("-")[1])
+        if not all(self._valid(index, side) for side in ("start", "end")):
+            return
+        level, start, end = self.current_ranges()[index]
+        self.post_message(self.RangeEdited(level, [start, end]))
+
+    def _valid(self, index: int, side: str) -> bool:
+        widget = self.query_one(f"#mr-{index}-{side}", Input)
+        result = widget.validate(widget.value)
+        return result is None or result.is_valid
+
+    def _typed(self, index: int, side: str, fallback: float) -> float:
+        try:
+            return float(self.query_one(f"#mr-{index}-{side}", Input).value)
+        except ValueError:
+            return fallback
+
+
+def _bound_input(value: float, widget_id: str) -> Input:
+    return Input(
+        value=_short(value),
+        validators=[Number(minimum=0.0, maximum=1.0)],
+        id=widget_id,
+        compact=True,
+        classes="level-input",
+        tooltip="Share of the ranked key blocks, 0..1 (start = previous end)",
+    )
+
+
+def _short(value: float) -> str:
+    return f"{value:g}"
