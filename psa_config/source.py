@@ -1,10 +1,11 @@
 """Reading an attention_config.yaml with positions, as the runtime reads it.
 
 The published runtime loads the file with PyYAML (YAML 1.1). Editors and
-most tools read YAML 1.2. This module composes the text once with ruamel.yaml
-(keeping every node's position), builds the plain Python data the *runtime*
-sees, and reports every scalar the two readers disagree on, every duplicate
-key, and every syntax problem as located diagnostics.
+most tools read YAML 1.2. This module composes the text once with the
+runtime's own parser (PyYAML, with libyaml when present: the composed nodes
+keep every position), builds the plain Python data the *runtime* sees, and
+reports every scalar the two readers disagree on, every duplicate key and
+every syntax problem as located diagnostics.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml as pyyaml
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.error import MarkedYAMLError, YAMLError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from psa_config.diagnostics import Diagnostic, Severity
 from psa_config.rules.registry import make_diagnostic
+from psa_config.yaml12 import core_value
+
+_Loader = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 
 Path = tuple[Any, ...]
 """A position in the data: model name, 'attention_configs', preset name, key, ..."""
@@ -101,12 +104,12 @@ def read_source(text: str, path: str) -> SourceDocument:
 
 def _compose(document: SourceDocument) -> Node | None:
     try:
-        root = YAML(typ="safe", pure=True).compose(document.text)
+        root = pyyaml.compose(document.text, Loader=_Loader)
     except MarkedYAMLError as exc:
         document.readable = False
         document.diagnostics.append(_syntax_diagnostic(document.path, exc))
         return None
-    except (YAMLError, ValueError) as exc:
+    except (YAMLError, ValueError, UnicodeError) as exc:
         document.readable = False
         document.diagnostics.append(make_diagnostic("yaml-syntax", document.path, Span(1, 1), _one_line(str(exc))))
         return None
@@ -153,7 +156,6 @@ class _DataBuilder:
     def __init__(self, document: SourceDocument) -> None:
         self.document = document
         self.visited = 0
-        self.yaml12 = YAML(typ="safe", pure=True).constructor
         self.yaml11_resolver = pyyaml.resolver.Resolver()
         self.yaml11_constructor = pyyaml.constructor.SafeConstructor()
         self.reported_scalars: set[int] = set()
@@ -226,43 +228,26 @@ class _DataBuilder:
         )
 
     def _scalar(self, node: ScalarNode) -> Any:
-        if node.style is not None or node.tag not in _IMPLICIT_TAGS:
-            return self._explicit_scalar(node)
-        runtime_value = self._yaml11(node.value)
-        yaml12_value = self._yaml12(node)
-        if id(node) not in self.reported_scalars and _differs(runtime_value, yaml12_value, node.value):
+        if node.style:  # quoted or block scalar: always a string ('' or None means plain)
+            return node.value
+        implicit_tag = self.yaml11_resolver.resolve(pyyaml.ScalarNode, node.value, (True, False))
+        runtime_value = self._yaml11(node.tag, node.value)
+        if node.tag != implicit_tag:
+            return runtime_value
+        yaml12_value = core_value(node.value)
+        if id(node) not in self.reported_scalars and _differs(runtime_value, yaml12_value):
             self.reported_scalars.add(id(node))
             self.document.diagnostics.append(_ambiguity(self.document.path, node, runtime_value, yaml12_value))
         return runtime_value
 
-    def _explicit_scalar(self, node: ScalarNode) -> Any:
-        if node.style is not None or node.tag == STR_TAG:
-            return node.value
-        try:
-            return self.yaml12.construct_object(node)
-        except (YAMLError, ValueError, TypeError):
-            return node.value
-
-    def _yaml11(self, text: str) -> Any:
-        tag = self.yaml11_resolver.resolve(pyyaml.ScalarNode, text, (True, False))
+    def _yaml11(self, tag: str, text: str) -> Any:
         try:
             return self.yaml11_constructor.construct_object(pyyaml.ScalarNode(tag, text))
-        except (pyyaml.YAMLError, ValueError, TypeError, OverflowError):
+        except (YAMLError, ValueError, TypeError, OverflowError):
             return text
 
-    def _yaml12(self, node: ScalarNode) -> Any:
-        try:
-            return self.yaml12.construct_object(node)
-        except (YAMLError, ValueError, TypeError, OverflowError):
-            return node.value
 
-
-_IMPLICIT_TAGS = frozenset(
-    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
-)
-
-
-def _differs(runtime_value: Any, yaml12_value: Any, text: str) -> bool:
+def _differs(runtime_value: Any, yaml12_value: Any) -> bool:
     if type(runtime_value) is not type(yaml12_value):
         return True
     if isinstance(runtime_value, float) and math.isnan(runtime_value):
