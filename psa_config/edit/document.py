@@ -1,0 +1,121 @@
+"""An immutable document: the original text plus operations that return edited copies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from ruamel.yaml.nodes import Node
+
+from psa_config.edit import locate, operations
+from psa_config.edit.formatting import Value
+from psa_config.edit.setting import Context
+from psa_config.edit.splice import Change, apply
+
+
+@dataclass(frozen=True)
+class Document:
+    """The text of an ``attention_config.yaml`` and how it got there.
+
+    Every operation returns a new ``Document`` whose ``text`` differs from this
+    one only where the edit had to write; ``changed_lines`` (1-based line
+    ranges of the new text) and ``notes`` describe that last edit. Operations
+    raise :class:`~psa_config.edit.errors.EditError` (or a subclass) with a
+    message fit for the user.
+    """
+
+    text: str
+    path: str = "<string>"
+    changed_lines: tuple[range, ...] = ()
+    notes: tuple[str, ...] = ()
+    edit_anchor: bool = field(default=False, compare=False)
+    """Edit an anchor's definition when a value is shared (else such edits raise SharedValueError)."""
+
+    @classmethod
+    def from_text(cls, text: str, path: str = "<string>", *, edit_anchor: bool = False) -> Document:
+        return cls(text, path, edit_anchor=edit_anchor)
+
+    @cached_property
+    def root(self) -> Node | None:
+        """The composed node tree (raises MalformedYamlError for text that is not YAML)."""
+        return locate.compose(self.text)
+
+    @property
+    def _ctx(self) -> Context:
+        return Context(self.text, self.root, edit_anchor=self.edit_anchor)
+
+    def _apply(self, make: Callable[[Context], Change]) -> Document:
+        change = make(self._ctx)
+        text, lines = apply(self.text, change.splices)
+        if text == self.text:
+            return replace(self, changed_lines=(), notes=change.notes)
+        return Document(text, self.path, lines, change.notes, self.edit_anchor)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the last operation changed the text."""
+        return bool(self.changed_lines)
+
+    # ---- reading --------------------------------------------------------------------------------
+
+    def models(self) -> list[str]:
+        return operations.model_names(self._ctx)
+
+    def presets(self, model: str) -> list[str]:
+        return operations.preset_names(self._ctx, model)
+
+    def default_preset(self, model: str) -> str | None:
+        return operations._default_value(self._ctx, model)
+
+    def position(self, model: str, preset: str | None = None, key: str | None = None) -> tuple[int, int]:
+        """1-based (line, column) of a model, a preset or a dotted key inside it (for jumping to it)."""
+        path: tuple[str, ...] = (model,) if preset is None else (model, operations.CONFIGS, preset)
+        if key:
+            path += operations.split_key(key)
+        entry = locate.lookup(self.root, path).last
+        index = entry.key.start_mark.index
+        return locate.line_of(self.text, index), locate.column_of(self.text, index) + 1
+
+    # ---- editing --------------------------------------------------------------------------------
+
+    def set_value(self, model: str, preset: str, key: str, value: Value) -> Document:
+        """Set a preset field; ``key`` is dotted: ``block_size.n``, ``mask_ratios.8``, ``mask_ratios``.
+
+        ``value`` is a Python value: bool, int, float, str, a list (``[0.6, 0.8]``)
+        or a dict (a whole ``mask_ratios`` mapping, in the order it should have).
+        Missing keys are added after their siblings.
+        """
+        return self._apply(lambda c: operations.set_field(c, model, preset, key, value))
+
+    def set_model_value(self, model: str, key: str, value: Value) -> Document:
+        """Set a model-section field: ``text_length``, ``video_scale.width_divisor``, ..."""
+        return self._apply(lambda c: operations.set_model_field(c, model, key, value))
+
+    def remove_value(self, model: str, preset: str, key: str) -> Document:
+        """Delete a preset field (its lines); no change if it is absent."""
+        return self._apply(lambda c: operations.remove_field(c, model, preset, key))
+
+    def add_preset(self, model: str, name: str, from_preset: str | None = None) -> Document:
+        """Append a preset: a copy of ``from_preset`` (text and comments) or the template."""
+        return self._apply(lambda c: operations.add_preset(c, model, name, from_preset))
+
+    def duplicate_preset(self, model: str, source: str, name: str) -> Document:
+        """Copy ``source`` to ``name``, placed right after ``source``."""
+        return self._apply(lambda c: operations.duplicate_preset(c, model, source, name))
+
+    def remove_preset(self, model: str, name: str) -> Document:
+        """Delete a preset (refused for the default preset and the only preset)."""
+        return self._apply(lambda c: operations.remove_preset(c, model, name))
+
+    def rename_preset(self, model: str, old: str, new: str) -> Document:
+        """Rename a preset; ``default_attention`` follows."""
+        return self._apply(lambda c: operations.rename_preset(c, model, old, new))
+
+    def set_default(self, model: str, preset: str) -> Document:
+        """Point ``default_attention`` at an existing preset."""
+        return self._apply(lambda c: operations.set_default(c, model, preset))
+
+    def add_model(self, name: str, template: str | None = None) -> Document:
+        """Append a model section: a copy of model ``template`` or a section with a dense baseline."""
+        return self._apply(lambda c: operations.add_model(c, name, template))

@@ -1,0 +1,150 @@
+"""Writing values as text that reads the same to PyYAML (the runtime) and YAML 1.2, in the file's style.
+
+Style is taken from a *like* node: the scalar being replaced, or a neighbour
+holding the same kind of value. Numbers keep their neighbour's decimals
+(``0.50`` -> ``0.55``, ``0.0`` -> ``0.05``), booleans their capitalisation
+(``True`` -> ``False``), strings their quote style; strings that any reader
+could take for something else are always quoted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from functools import lru_cache
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from psa_config.edit.errors import EditError
+
+Scalar = bool | int | float | str
+Value = Scalar | Sequence["Value"] | Mapping[str | int, "Value"]
+
+_PLAIN_SAFE = re.compile(r"[A-Za-z_./][A-Za-z0-9_.\-/()+ ]*")
+_FLOAT_TEXT = re.compile(r"[-+]?(\d*)\.(\d*)")
+
+
+def decimals_of(text: str) -> int | None:
+    """Digits after the point of a plain float literal (``None`` if not such a literal)."""
+    match = _FLOAT_TEXT.fullmatch(text.strip())
+    return len(match.group(2)) if match else None
+
+
+def format_float(value: float, min_decimals: int = 1) -> str:
+    """Positional notation (PyYAML needs a '.'; no exponent), at least ``min_decimals`` decimals."""
+    if not math.isfinite(value):
+        raise EditError(f"{value} is not a finite number")
+    text = format(Decimal(repr(float(value))), "f")
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    frac = frac.ljust(max(min_decimals, 1 if not frac else 0), "0")
+    return f"{whole}.{frac}"
+
+
+def format_bool(value: bool, like: str | None = None) -> str:
+    text = "true" if value else "false"
+    if like in ("True", "False"):
+        return text.capitalize()
+    if like in ("TRUE", "FALSE"):
+        return text.upper()
+    return text
+
+
+def format_number(value: int | float, like: str | None = None) -> str:
+    """An int or float written in the style of ``like`` (the literal it replaces or a neighbour)."""
+    like_decimals = decimals_of(like) if like is not None else None
+    if isinstance(value, int) and like_decimals is None:
+        return str(value)
+    return format_float(float(value), like_decimals or 1)
+
+
+@lru_cache(maxsize=1)
+def _yaml12() -> YAML:
+    return YAML(typ="safe", pure=True)
+
+
+def reads_as_string(text: str) -> bool:
+    """Whether both PyYAML (YAML 1.1) and YAML 1.2 read ``text`` as exactly this plain string."""
+    try:
+        return yaml.safe_load(text) == text and _yaml12().load(text) == text
+    except Exception:  # any parse failure means: not a safe plain scalar
+        return False
+
+
+def needs_quotes(value: str) -> bool:
+    if not _PLAIN_SAFE.fullmatch(value) or value != value.strip():
+        return True
+    if ": " in value or " #" in value:
+        return True
+    return not reads_as_string(value)
+
+
+def format_string(value: str, style: str | None = None) -> str:
+    """``value`` as a scalar: plain when safe and no quote ``style`` is asked, else quoted."""
+    if style == "'" and value.isprintable():
+        return "'" + value.replace("'", "''") + "'"
+    if style in ('"', "'") or needs_quotes(value):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def format_key(value: str | int) -> str:
+    return str(value) if isinstance(value, int) else format_string(value)
+
+
+def format_scalar(value: Scalar, like: ScalarNode | None = None, like_text: str | None = None) -> str:
+    """A scalar in the style of the node it replaces or copies (``like``; its text ``like_text``)."""
+    style = like.style if like is not None else None
+    if isinstance(value, bool):
+        return format_bool(value, like_text)
+    if isinstance(value, (int, float)):
+        return format_number(value, like_text if style is None else None)
+    if isinstance(value, str):
+        return format_string(value, style)
+    raise EditError(f"cannot write a value of type {type(value).__name__}")
+
+
+def format_flow(value: Value, likes: Sequence[str | None] = ()) -> str:
+    """A flow value: scalars, ``[a, b]`` lists (items styled like ``likes``), ``{k: v}`` mappings."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{format_key(k)}: {format_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        styled = [format_scalar(v, None, likes[i] if i < len(likes) else (likes[-1] if likes else None))
+                  if not isinstance(v, (list, tuple, Mapping)) else format_flow(v)
+                  for i, v in enumerate(value)]
+        return "[" + ", ".join(styled) + "]"
+    return format_scalar(value, None, likes[0] if likes else None)  # type: ignore[arg-type]
+
+
+def scalar_texts(text: str, node: Node) -> list[str]:
+    """The literal texts of a sequence's scalar items (``[0.00, 0.50]`` -> ``['0.00', '0.50']``)."""
+    if isinstance(node, SequenceNode):
+        return [text[i.start_mark.index : i.end_mark.index] for i in node.value if isinstance(i, ScalarNode)]
+    if isinstance(node, ScalarNode):
+        return [text[node.start_mark.index : node.end_mark.index]]
+    return []
+
+
+def newline_of(text: str) -> str:
+    """The document's line break: CRLF if its first break is CRLF, else LF."""
+    index = text.find("\n")
+    return "\r\n" if index > 0 and text[index - 1] == "\r" else "\n"
+
+
+def indent_step(root: Node | None, text: str) -> int:
+    """Spaces per nesting level, read off the first nested block mapping (2 by default)."""
+    from psa_config.edit.locate import column_of
+
+    if not isinstance(root, MappingNode):
+        return 2
+    for key, value in root.value:
+        if isinstance(value, MappingNode) and not value.flow_style and value.value:
+            step = column_of(text, value.value[0][0].start_mark.index) - column_of(text, key.start_mark.index)
+            if step > 0:
+                return step
+    return 2

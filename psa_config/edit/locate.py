@@ -1,0 +1,279 @@
+"""Positions of keys and values in the original text, from ruamel.yaml's composed node tree.
+
+Offsets are ``str`` indices into the text the tree was composed from
+(``start_mark.index`` / ``end_mark.index``); CRLF and a BOM count as the
+characters they are. An alias is composed as the very node of its anchor, so
+its marks point at the anchor's definition: :func:`lookup` tells such values
+apart and reports the sharing instead of hiding it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from psa_config.edit.errors import EditError, MalformedYamlError
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+_PREFIX = re.compile(r"(?:[&!][^\s]*\s+)+")
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of ``text`` (``None`` for an empty document)."""
+    try:
+        return YAML(typ="rt").compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise MalformedYamlError(str(exc.problem or exc.context), line, column) from None
+    except YAMLError as exc:
+        raise MalformedYamlError(str(exc), 1, 1) from None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ``key: value`` pair of a mapping, as it stands in the text."""
+
+    key: ScalarNode
+    value: Node
+    mapping: MappingNode
+    alias: str | None = None
+    """Anchor name when the value is written as ``*alias`` here."""
+    merged_from: str | None = None
+    """Anchor name of the ``<<`` merge the pair was found through (``None`` if direct)."""
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a path of keys leads: the entries walked, and how sharing was crossed."""
+
+    entries: tuple[Entry, ...]
+    crossings: tuple[str, ...] = field(default=())
+    """Human-readable notes for each alias/merge the path went through."""
+
+    @property
+    def last(self) -> Entry:
+        return self.entries[-1]
+
+
+def key_text(node: ScalarNode) -> str:
+    return str(node.value)
+
+
+def entries(mapping: MappingNode) -> Iterator[tuple[ScalarNode, Node]]:
+    """The direct ``key: value`` pairs of a mapping, merge keys excluded."""
+    for key, value in mapping.value:
+        if key.tag != MERGE_TAG:
+            yield key, value
+
+
+def merged_mappings(mapping: MappingNode) -> list[MappingNode]:
+    """The mappings a ``<<`` key merges into ``mapping``, in priority order."""
+    found: list[MappingNode] = []
+    for key, value in mapping.value:
+        if key.tag != MERGE_TAG:
+            continue
+        if isinstance(value, MappingNode):
+            found.append(value)
+        elif isinstance(value, SequenceNode):
+            found.extend(v for v in value.value if isinstance(v, MappingNode))
+    return found
+
+
+def is_alias(key: Node, value: Node) -> bool:
+    """An alias's node is its anchor's, defined earlier in the text than the key using it."""
+    return value.start_mark.index < key.end_mark.index
+
+
+def find_entry(mapping: MappingNode, name: str) -> Entry | None:
+    """The pair for ``name`` in ``mapping``: direct keys first, then merged mappings."""
+    for key, value in entries(mapping):
+        if key_text(key) == name:
+            alias = value.anchor if is_alias(key, value) else None
+            return Entry(key, value, mapping, alias=alias)
+    for source in merged_mappings(mapping):
+        found = find_entry(source, name)
+        if found is not None:
+            return Entry(found.key, found.value, found.mapping, found.alias, source.anchor)
+    return None
+
+
+def lookup(root: Node | None, path: Sequence[str]) -> Located:
+    """Walk ``path`` (keys, outermost first) from the root; raise EditError when a key is missing."""
+    node, walked, crossings = root, [], []
+    for depth, name in enumerate(path):
+        if not isinstance(node, MappingNode):
+            where = ".".join(path[:depth]) or "the document"
+            raise EditError(f"{where} is not a mapping, so it has no key {name!r}")
+        entry = find_entry(node, name)
+        if entry is None:
+            raise EditError(f"no key {'.'.join(path[: depth + 1])!r} in the file")
+        crossings.extend(crossings_of(entry, path[: depth + 1]))
+        walked.append(entry)
+        node = entry.value
+    return Located(tuple(walked), tuple(crossings))
+
+
+def crossings_of(entry: Entry, path: Sequence[str]) -> list[str]:
+    dotted = ".".join(path)
+    notes = []
+    if entry.merged_from is not None:
+        notes.append(f"{dotted} comes from the merge key '<<: *{entry.merged_from}'")
+    if entry.alias is not None:
+        notes.append(f"{dotted} is the alias *{entry.alias}")
+    return notes
+
+
+def use_counts(root: Node | None) -> dict[int, int]:
+    """How many places in the document use each node (``id`` -> count); > 1 means shared."""
+    counts: dict[int, int] = {}
+
+    def visit(node: Node) -> None:
+        counts[id(node)] = counts.get(id(node), 0) + 1
+        if counts[id(node)] > 1:
+            return
+        for child in children(node):
+            visit(child)
+
+    if root is not None:
+        visit(root)
+    return counts
+
+
+def children(node: Node) -> Iterator[Node]:
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+    elif isinstance(node, SequenceNode):
+        yield from node.value
+
+
+def anchors_within(node: Node, start: int, end: int) -> Iterator[Node]:
+    """Nodes carrying an anchor whose definition lies in ``[start, end)``."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.anchor and start <= current.start_mark.index < end:
+            yield current
+        stack.extend(children(current))
+
+
+# ---- spans -------------------------------------------------------------------------------------
+
+
+def scalar_span(text: str, node: ScalarNode) -> tuple[int, int]:
+    """The scalar's own characters, without a leading ``&anchor`` or ``!tag``."""
+    start, end = node.start_mark.index, node.end_mark.index
+    prefix = _PREFIX.match(text, start, end) if text[start : start + 1] in ("&", "!") else None
+    return (prefix.end() if prefix else start), end
+
+
+def anchor_prefix(text: str, node: Node) -> str:
+    """The ``&anchor `` written before a node ('' if none); kept when the node is rewritten."""
+    if not node.anchor:
+        return ""
+    match = re.compile(r"&" + re.escape(node.anchor) + r"[ \t]*").search(text, node.start_mark.index)
+    return match.group(0) if match else ""
+
+
+def colon_after(text: str, key: Node) -> int:
+    """Index just past the ``:`` that ends ``key``."""
+    match = re.compile(r"\s*:").match(text, key.end_mark.index)
+    if match is None:
+        raise EditError(f"cannot find the ':' after key at line {key.start_mark.line + 1}")
+    return match.end()
+
+
+def alias_span(text: str, entry: Entry) -> tuple[int, int]:
+    """Where ``*alias`` is written after ``entry``'s key."""
+    pattern = re.compile(r"(?:\s|#[^\n]*)*(\*" + re.escape(entry.alias or "") + r")(?![^\s,\]\}])")
+    match = pattern.match(text, colon_after(text, entry.key))
+    if match is None:
+        raise EditError(f"cannot find *{entry.alias} after key {key_text(entry.key)!r}")
+    return match.start(1), match.end(1)
+
+
+def is_empty_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag.endswith(":null") and node.value == "" and not node.style
+
+
+def leaf_end(text: str, node: Node) -> int:
+    """End of the last character a node really spans (block collections end at the next token)."""
+    if isinstance(node, ScalarNode) or node.flow_style:
+        return node.end_mark.index
+    if isinstance(node, MappingNode):
+        pairs = list(node.value)
+        if not pairs:
+            return node.start_mark.index
+        key, value = pairs[-1]
+        return entry_end(text, Entry(key, value, node, alias=value.anchor if is_alias(key, value) else None))
+    items = list(node.value)
+    if not items:
+        return node.start_mark.index
+    last = items[-1]
+    if last.start_mark.index < node.start_mark.index:  # the last item is an alias
+        match = re.compile(r"\*" + re.escape(last.anchor or "")).search(text, node.start_mark.index)
+        return match.end() if match else node.end_mark.index
+    return leaf_end(text, last)
+
+
+def entry_end(text: str, entry: Entry) -> int:
+    """End of the last character of a ``key: value`` pair."""
+    if entry.alias is not None:
+        return alias_span(text, entry)[1]
+    if is_empty_null(entry.value):
+        return colon_after(text, entry.key)
+    return max(leaf_end(text, entry.value), colon_after(text, entry.key))
+
+
+def value_span(text: str, entry: Entry) -> tuple[int, int]:
+    """The characters of the value as written after the key (the ``*alias`` itself for aliases)."""
+    if entry.alias is not None:
+        return alias_span(text, entry)
+    if is_empty_null(entry.value):
+        end = colon_after(text, entry.key)
+        return end, end
+    if isinstance(entry.value, ScalarNode):
+        return scalar_span(text, entry.value)
+    return entry.value.start_mark.index, leaf_end(text, entry.value)
+
+
+# ---- lines ---------------------------------------------------------------------------------------
+
+
+def line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+def line_end(text: str, index: int) -> int:
+    """Index of the line break ending the line that holds ``index`` (``\\r`` of CRLF), or len."""
+    end = text.find("\n", index)
+    if end < 0:
+        return len(text)
+    return end - 1 if end > 0 and text[end - 1] == "\r" else end
+
+
+def after_line_break(text: str, index: int) -> int:
+    """Index of the first character of the next line (len at the end)."""
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end + 1
+
+
+def column_of(text: str, index: int) -> int:
+    """0-based column, not counting a BOM."""
+    return len(text[line_start(text, index) : index].replace("\ufeff", ""))
+
+
+def line_of(text: str, index: int) -> int:
+    """1-based line number of ``index``."""
+    return text.count("\n", 0, index) + 1

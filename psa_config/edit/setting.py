@@ -1,0 +1,308 @@
+"""Setting, inserting and removing ``key: value`` pairs by splicing the original text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from psa_config.edit import locate
+from psa_config.edit.errors import EditError, SharedValueError
+from psa_config.edit.formatting import Value, format_key, indent_step, newline_of
+from psa_config.edit.locate import Entry
+from psa_config.edit.render import HintFn, Like, Path, block_lines, flow_text, like_of, scalar_text
+from psa_config.edit.splice import Change, Splice, apply
+
+
+@dataclass(frozen=True)
+class Context:
+    """The text being edited and what the engine knows about it."""
+
+    text: str
+    root: Node | None
+    edit_anchor: bool = False
+
+    @cached_property
+    def counts(self) -> dict[int, int]:
+        return locate.use_counts(self.root)
+
+    @cached_property
+    def newline(self) -> str:
+        return newline_of(self.text)
+
+    @cached_property
+    def step(self) -> int:
+        return indent_step(self.root, self.text)
+
+    def line(self, index: int) -> int:
+        return locate.line_of(self.text, index)
+
+
+def set_path(ctx: Context, base: Path, rel: Path, value: Value, hint: HintFn) -> Change:
+    """Set ``rel`` (keys below the mapping at ``base``) to ``value``, inserting missing keys."""
+    located = locate.lookup(ctx.root, base)
+    walked = list(located.entries)
+    crossings = list(located.crossings)
+    node: Node | None = walked[-1].value if walked else ctx.root
+    depth = 0
+    for depth, name in enumerate(rel):  # noqa: B007 (depth is used after the loop)
+        entry = locate.find_entry(node, name) if isinstance(node, MappingNode) else None
+        if entry is None:
+            break
+        crossings.extend(locate.crossings_of(entry, (*base, *rel[: depth + 1])))
+        walked.append(entry)
+        node = entry.value
+    else:
+        depth = len(rel)
+    notes = sharing_notes(ctx, walked, crossings, ".".join((*base, *rel)))
+    if depth == len(rel):
+        return replace_value(ctx, walked[-1], value, hint, rel) + Change(notes=notes)
+    nested: Value = value
+    for name in reversed(rel[depth + 1 :]):
+        nested = {name: nested}
+    if isinstance(node, MappingNode):
+        return insert_entry(ctx, node, rel[depth], nested, hint, rel[:depth]) + Change(notes=notes)
+    if not walked or node is ctx.root:
+        raise EditError(f"{'.'.join(base)} is not a mapping")
+    return replace_value(ctx, walked[-1], {rel[depth]: nested}, hint, rel[:depth]) + Change(notes=notes)
+
+
+def sharing_notes(ctx: Context, walked: Sequence[Entry], crossings: Sequence[str], dotted: str) -> tuple[str, ...]:
+    """Refuse edits that reach shared text through an alias or merge; note edits of anchor definitions."""
+    shared = [n for e in walked for n in (e.mapping, e.value) if ctx.counts.get(id(n), 0) > 1]
+    if not shared:
+        return ()
+    anchored = next((n for n in shared if n.anchor), shared[0])
+    where = f"&{anchored.anchor} (line {ctx.line(anchored.start_mark.index)})"
+    uses = ctx.counts[id(anchored)]
+    if crossings and not ctx.edit_anchor:
+        raise SharedValueError(
+            f"{dotted} is shared: {'; '.join(crossings)}. Changing it here would change all {uses} users "
+            f"of the anchor {where}. Use --edit-anchor (edit_anchor=True) to edit the anchor's definition, "
+            "or write the value out in this preset by hand."
+        )
+    return (f"edited the anchor {where}: the change applies to all {uses} places that use it",)
+
+
+# ---- replacing a value ---------------------------------------------------------------------------
+
+
+def own_span(ctx: Context, entry: Entry) -> tuple[int, int]:
+    """The value's characters at its definition (after any ``&anchor``), or the spot after the colon."""
+    node = entry.value
+    if locate.is_empty_null(node) and entry.alias is None:
+        colon = locate.colon_after(ctx.text, entry.key)
+        return colon, colon
+    if isinstance(node, ScalarNode):
+        return locate.scalar_span(ctx.text, node)
+    start = node.start_mark.index + len(locate.anchor_prefix(ctx.text, node))
+    return start, locate.leaf_end(ctx.text, node)
+
+
+def replace_value(ctx: Context, entry: Entry, value: Value, hint: HintFn, rel: Path) -> Change:
+    """Change ``entry``'s value to ``value``, keeping as much of its text as possible."""
+    node = entry.value
+    if locate.is_empty_null(node) and entry.alias is None:
+        return _replace_whole(ctx, entry, value, hint(rel), rel, hint)
+    if isinstance(value, Mapping) and isinstance(node, MappingNode):
+        return update_mapping(ctx, node, value, hint, rel)
+    if isinstance(value, (list, tuple)) and isinstance(node, SequenceNode):
+        return _replace_sequence(ctx, entry, list(value))
+    if not isinstance(value, (list, tuple, Mapping)) and isinstance(node, ScalarNode):
+        start, end = own_span(ctx, entry)
+        new = scalar_text(value, like_of(ctx.text, node))
+        return Change((Splice(start, end, new),)) if new != ctx.text[start:end] else Change()
+    return _replace_whole(ctx, entry, value, like_of(ctx.text, node), rel, hint)
+
+
+def _replace_sequence(ctx: Context, entry: Entry, items: list[Value]) -> Change:
+    node = entry.value
+    assert isinstance(node, SequenceNode)
+    olds = list(node.value)
+    if len(olds) == len(items) and all(isinstance(o, ScalarNode) for o in olds):
+        if not any(isinstance(i, (list, tuple, Mapping)) for i in items):
+            splices = []
+            for old, item in zip(olds, items):
+                start, end = locate.scalar_span(ctx.text, old)
+                new = scalar_text(item, like_of(ctx.text, old))
+                if new != ctx.text[start:end]:
+                    splices.append(Splice(start, end, new))
+            return Change(tuple(splices))
+    like = like_of(ctx.text, node)
+    if node.flow_style:
+        start, end = own_span(ctx, entry)
+        return Change((Splice(start, end, flow_text(items, like)),))
+    first = olds[0]
+    dash = ctx.text.rfind("-", 0, first.start_mark.index)
+    pad = " " * locate.column_of(ctx.text, dash)
+    gap = ctx.text[dash + 1 : first.start_mark.index]
+    lines = [f"{pad}-{gap}{flow_text(item, Like(text=like.items[min(i, len(like.items) - 1)]))}" for i, item in enumerate(items)]
+    start, end = locate.line_start(ctx.text, dash), locate.line_end(ctx.text, locate.leaf_end(ctx.text, node))
+    return Change((Splice(start, end, ctx.newline.join(lines)),))
+
+
+def _replace_whole(ctx: Context, entry: Entry, value: Value, like: Like | None, rel: Path, hint: HintFn) -> Change:
+    """Rewrite the value entirely (its type changes, or it was empty)."""
+    start, end = own_span(ctx, entry)
+    node = entry.value
+    block_node = isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style
+    if block_node or locate.is_empty_null(node):
+        start = locate.colon_after(ctx.text, entry.key) if entry.alias is None else start
+    if isinstance(value, Mapping) and not entry.mapping.flow_style and entry.alias is None:
+        indent = locate.column_of(ctx.text, entry.key.start_mark.index) + ctx.step
+        lines = block_lines(value, indent, ctx.step, lambda p: hint((*rel, *p)))
+        return Change((Splice(start, end, ctx.newline + ctx.newline.join(lines)),))
+    text = flow_text(value, like) if isinstance(value, (list, tuple, Mapping)) else scalar_text(value, like)
+    lead = " " if start == locate.colon_after(ctx.text, entry.key) and entry.alias is None else ""
+    return Change((Splice(start, end, lead + text),))
+
+
+# ---- mappings ------------------------------------------------------------------------------------
+
+
+def update_mapping(ctx: Context, node: MappingNode, value: Mapping[str | int, Value], hint: HintFn, rel: Path) -> Change:
+    """Make the mapping hold exactly ``value`` (in its order), editing entries in place where possible."""
+    if locate.merged_mappings(node):
+        raise SharedValueError(f"{'.'.join(rel)} uses a merge key ('<<'); set its keys one at a time")
+    wanted = {str(k): v for k, v in value.items()}
+    present = {locate.key_text(k): Entry(k, v, node, alias=_alias(k, v)) for k, v in locate.entries(node)}
+    kept_order = [k for k in present if k in wanted]
+    new_order = [k for k in wanted if k in present]
+    added = [k for k in wanted if k not in present]
+    removed = [k for k in present if k not in wanted]
+    in_order = kept_order == new_order and list(wanted)[: len(new_order)] == new_order
+    in_order = in_order and not (added and removed)
+    if not in_order and present:
+        return _rebuild_mapping(ctx, node, wanted, present, hint, rel)
+    change = Change()
+    for name, entry in present.items():
+        if name in wanted:
+            change += _replace_child(ctx, entry, wanted[name], hint, (*rel, name))
+        else:
+            change += Change((remove_entry(ctx, entry),))
+    if added:
+        change += insert_entries(ctx, node, {k: wanted[k] for k in added}, hint, rel)
+    return change
+
+
+def _alias(key: Node, value: Node) -> str | None:
+    return value.anchor if locate.is_alias(key, value) else None
+
+
+def _replace_child(ctx: Context, entry: Entry, value: Value, hint: HintFn, rel: Path) -> Change:
+    change = replace_value(ctx, entry, value, hint, rel)
+    if change.splices and (entry.alias or ctx.counts.get(id(entry.value), 0) > 1):
+        crossing = [f"{'.'.join(rel)} is shared through &{entry.value.anchor}"]
+        change += Change(notes=sharing_notes(ctx, [entry], crossing, ".".join(rel)))
+    return change
+
+
+def _rebuild_mapping(
+    ctx: Context, node: MappingNode, wanted: dict[str, Value], present: dict[str, Entry], hint: HintFn, rel: Path
+) -> Change:
+    """Reorder a mapping: each kept entry moves with its own lines (and the comments above it)."""
+    if node.flow_style:
+        start, end = node.start_mark.index + len(locate.anchor_prefix(ctx.text, node)), node.end_mark.index
+        return Change((Splice(start, end, flow_text(wanted, like_of(ctx.text, node))),))
+    entries = list(present.values())
+    region_start = locate.line_start(ctx.text, entries[0].key.start_mark.index)
+    region_end = locate.line_end(ctx.text, locate.entry_end(ctx.text, entries[-1]))
+    chunks: dict[str, str] = {}
+    outside: list[Splice] = []
+    cursor = region_start
+    for name, entry in present.items():
+        end = locate.line_end(ctx.text, locate.entry_end(ctx.text, entry))
+        if name in wanted:
+            inner = _replace_child(ctx, entry, wanted[name], hint, (*rel, name))
+            local = [s for s in inner.splices if cursor <= s.start and s.end <= end]
+            outside += [s for s in inner.splices if s not in local]
+            shifted = [Splice(s.start - cursor, s.end - cursor, s.replacement) for s in local]
+            chunk = apply(ctx.text[cursor:end], shifted)[0]
+            chunks[name] = ctx.newline + chunk if cursor == region_start else chunk
+        cursor = end
+    indent = locate.column_of(ctx.text, entries[0].key.start_mark.index)
+    parts = []
+    for name, item in wanted.items():
+        if name in chunks:
+            parts.append(chunks[name])
+        else:
+            lines = block_lines({name: item}, indent, ctx.step, lambda p: hint((*rel, *p)))
+            parts.append(ctx.newline + ctx.newline.join(lines))
+    joined = "".join(parts)
+    brk = ctx.newline if joined.startswith(ctx.newline) else "\n"
+    return Change((Splice(region_start, region_end, joined[len(brk) :]), *outside))
+
+
+def insert_entries(ctx: Context, node: MappingNode, value: Mapping[str, Value], hint: HintFn, rel: Path) -> Change:
+    """Add several ``key: value`` pairs after the mapping's last entry, in order."""
+    if node.flow_style:
+        text = ", ".join(f"{format_key(k)}: {flow_text(v, hint((*rel, k)))}" for k, v in value.items())
+        return Change((insert_flow_text(ctx, node, text),))
+    lines = block_lines(value, entry_indent(ctx, node), ctx.step, lambda p: hint((*rel, *p)))
+    return Change((insert_block_lines(ctx, node, lines),))
+
+
+def insert_entry(ctx: Context, node: MappingNode, key: str, value: Value, hint: HintFn, rel: Path) -> Change:
+    """Add ``key: value`` after the mapping's last entry, formatted like its entries."""
+    if node.flow_style:
+        text = f"{format_key(key)}: {flow_text(value, hint((*rel, key)))}"
+        return Change((insert_flow_text(ctx, node, text),))
+    lines = block_lines({key: value}, entry_indent(ctx, node), ctx.step, lambda p: hint((*rel, *p)))
+    return Change((insert_block_lines(ctx, node, lines),))
+
+
+def entry_indent(ctx: Context, node: MappingNode) -> int:
+    pairs = list(node.value)
+    if not pairs:
+        raise EditError("cannot add to an empty block mapping")
+    return locate.column_of(ctx.text, pairs[0][0].start_mark.index)
+
+
+def insert_flow_text(ctx: Context, node: MappingNode, text: str, after: Entry | None = None) -> Splice:
+    pairs = list(node.value)
+    if not pairs:
+        start = node.start_mark.index + len(locate.anchor_prefix(ctx.text, node)) + 1
+        return Splice(start, start, text)
+    if after is None:
+        key, value = pairs[-1]
+        after = Entry(key, value, node, alias=_alias(key, value))
+    end = locate.entry_end(ctx.text, after)
+    return Splice(end, end, ", " + text)
+
+
+def insert_block_lines(ctx: Context, node: MappingNode, lines: Sequence[str], after: Entry | None = None) -> Splice:
+    """Insert whole lines after ``after`` (default: the mapping's last entry)."""
+    if after is None:
+        key, value = list(node.value)[-1]
+        after = Entry(key, value, node, alias=_alias(key, value))
+    end = locate.line_end(ctx.text, locate.entry_end(ctx.text, after))
+    return Splice(end, end, "".join(ctx.newline + line for line in lines))
+
+
+# ---- removing ------------------------------------------------------------------------------------
+
+
+def remove_entry(ctx: Context, entry: Entry) -> Splice:
+    """Delete a ``key: value`` pair: its whole lines in block style, the item and a comma in flow style."""
+    text = ctx.text
+    if entry.mapping.flow_style:
+        return _remove_flow(ctx, entry)
+    start = locate.line_start(text, entry.key.start_mark.index)
+    if text[start : entry.key.start_mark.index].strip(" \ufeff"):
+        raise EditError(f"cannot remove {locate.key_text(entry.key)!r}: it does not start its own line")
+    end = locate.after_line_break(text, locate.entry_end(text, entry))
+    if end == len(text) and not text.endswith("\n") and start > 0:
+        start -= 2 if text[start - 2 : start] == "\r\n" else 1  # keep "no final newline"
+    return Splice(start, end, "")
+
+
+def _remove_flow(ctx: Context, entry: Entry) -> Splice:
+    pairs = [Entry(k, v, entry.mapping, alias=_alias(k, v)) for k, v in entry.mapping.value]
+    index = next(i for i, p in enumerate(pairs) if p.key is entry.key)
+    if index + 1 < len(pairs):
+        return Splice(entry.key.start_mark.index, pairs[index + 1].key.start_mark.index, "")
+    if index > 0:
+        return Splice(locate.entry_end(ctx.text, pairs[index - 1]), locate.entry_end(ctx.text, entry), "")
+    return Splice(entry.key.start_mark.index, locate.entry_end(ctx.text, entry), "")
