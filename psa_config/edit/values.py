@@ -152,14 +152,15 @@ def _to_float(value: Value, key: str) -> float:
 
 
 def _to_literal(value: Value, allowed: tuple[Any, ...], key: str) -> Value:
-    for option in allowed:
-        if value == option and type(value) is type(option):
-            return value
-        if isinstance(option, int) and isinstance(value, (int, float)) and not isinstance(value, bool):
-            if value == option:
-                return option
-    options = ", ".join(str(o) for o in allowed)
-    raise EditError(f"{key} must be one of {options}; got {value!r}")
+    """Convert to the options' type; whether the value is *allowed* is the checker's call."""
+    if all(isinstance(o, bool) for o in allowed):
+        return _to_bool(value, key)
+    if all(isinstance(o, int) for o in allowed):
+        return _to_int(value, key)
+    if all(isinstance(o, str) for o in allowed) and not isinstance(value, str):
+        options = ", ".join(str(o) for o in allowed)
+        raise EditError(f"{key} expects one of {options}; got {value!r}")
+    return value
 
 
 def typed_value(section: Literal["preset", "model"], key: str, raw: str) -> Value:
