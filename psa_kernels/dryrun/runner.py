@@ -62,13 +62,20 @@ class DryRunRequest:
 
 @dataclass(frozen=True)
 class Plan:
-    """The sizes a run uses (after defaults and the CPU reduction)."""
+    """The sizes a run uses (after defaults and the CPU reduction).
+
+    ``requested`` and ``requested_seq_len`` are the size the user asked for
+    (a captured file's own length): the layout checks judge that size, since
+    it is the one the preset will meet in production.
+    """
 
     geometry: geo.Geometry
     batch: int
     heads: int
     head_dim: int
-    reduction: Reduction | None
+    requested: geo.Geometry
+    requested_seq_len: int
+    reduction: Reduction | None = None
 
 
 def run_dry_run(request: DryRunRequest, progress: Progress | None = None) -> DryRunReport:
@@ -111,15 +118,15 @@ def plan_generated(request: DryRunRequest, device: torch.device) -> Plan:
     heads = request.heads or defaults.heads
     batch = request.batch or 1
     head_dim = request.head_dim or defaults.head_dim
-    if device.type == "cuda" or request.full_size:
-        return Plan(geo.geometry(request.section, video), batch, heads, head_dim, None)
-    small = geo.reduced_video(request.section, video)
-    plan = Plan(geo.geometry(request.section, small), 1, min(heads, geo.CPU_MAX_HEADS), head_dim, None)
-    if (small, plan.heads, plan.batch) == (video, heads, batch):
-        return plan
     full = geo.geometry(request.section, video)
-    reduction = Reduction(video, full.seq_len, heads, batch, _reduction_reason(request))
-    return Plan(plan.geometry, plan.batch, plan.heads, head_dim, reduction)
+    if device.type == "cuda" or request.full_size:
+        return Plan(full, batch, heads, head_dim, full, full.seq_len)
+    small = geo.geometry(request.section, geo.reduced_video(request.section, video))
+    cpu_heads = min(heads, geo.CPU_MAX_HEADS)
+    reduction = None
+    if (small.video, cpu_heads, batch) != (video, heads, 1):
+        reduction = Reduction(video, full.seq_len, heads, batch, _reduction_reason(request))
+    return Plan(small, 1, cpu_heads, head_dim, full, full.seq_len, reduction)
 
 
 def _reduction_reason(request: DryRunRequest) -> str:
@@ -148,14 +155,14 @@ def generate(data: str, plan: Plan, device: torch.device, dtype: torch.dtype, se
 
 def _captured(request: DryRunRequest, device: torch.device, dtype: torch.dtype) -> tuple[Plan, Qkv]:
     qkv = load_qkv(str(request.qkv_path))
-    batch, heads, _, head_dim = qkv.shape
+    batch, heads, length, head_dim = qkv.shape
     video = request.video or model_defaults(request.model).video
     geometry = geo.geometry(request.section, video)
     reduction = None
     if device.type != "cuda" and not request.full_size and (heads > geo.CPU_MAX_HEADS or batch > 1):
         qkv = Qkv(*(x[:1, : geo.CPU_MAX_HEADS] for x in qkv))
-        reduction = Reduction(video, qkv.q.shape[2], heads, batch, _reduction_reason(request))
-    plan = Plan(geometry, qkv.q.shape[0], qkv.q.shape[1], head_dim, reduction)
+        reduction = Reduction(video, length, heads, batch, _reduction_reason(request))
+    plan = Plan(geometry, qkv.q.shape[0], qkv.q.shape[1], head_dim, geometry, length, reduction)
     return plan, qkv.to(device, dtype)
 
 
@@ -180,7 +187,7 @@ def run_preset(request: DryRunRequest, name: str, plan: Plan, ctx: RunContext) -
         return dense_result(name, preset, ctx)
     result = _psa(name, preset, request.section, ctx)
     text_length = geo.preset_text_length(request.section, preset)
-    layout = geo.layout_warnings(preset, plan.geometry, ctx.qkv.q.shape[2], text_length)
+    layout = geo.layout_warnings(preset, plan.requested, plan.requested_seq_len, text_length)
     result.warnings = [Finding(w.code, w.message) for w in layout] + request.preset_warnings.get(name, [])
     return result
 
