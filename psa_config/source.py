@@ -107,7 +107,7 @@ def _compose(document: SourceDocument) -> Node | None:
         root = pyyaml.compose(document.text, Loader=_Loader)
     except MarkedYAMLError as exc:
         document.readable = False
-        document.diagnostics.append(_syntax_diagnostic(document.path, exc))
+        document.diagnostics.append(_syntax_diagnostic(document.path, document.text, exc))
         return None
     except (YAMLError, ValueError, UnicodeError) as exc:
         document.readable = False
@@ -132,14 +132,22 @@ def _compose(document: SourceDocument) -> Node | None:
     return root
 
 
-def _syntax_diagnostic(path: str, exc: MarkedYAMLError) -> Diagnostic:
+def _syntax_diagnostic(path: str, text: str, exc: MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     span = Span(mark.line + 1, mark.column + 1) if mark is not None else Span(1, 1)
     parts = [part for part in (exc.context, exc.problem) if part]
     message = "; ".join(parts) if parts else "malformed YAML"
-    if "'\\t'" in message:
-        message += " (YAML forbids tabs for indentation: use spaces)"
+    if _char_at(text, span) == "\t" or "'\\t'" in message:
+        message += " (a tab: YAML forbids tabs for indentation, use spaces)"
     return make_diagnostic("yaml-syntax", path, span, _one_line(message))
+
+
+def _char_at(text: str, span: Span) -> str:
+    lines = text.splitlines()
+    if span.line - 1 >= len(lines):
+        return ""
+    line = lines[span.line - 1]
+    return line[span.column - 1] if span.column - 1 < len(line) else ""
 
 
 def _one_line(message: str) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from psa_config.diagnostics import Diagnostic
-from psa_config.model import preset_kind
+from psa_config.model import BlockM, preset_kind
 from psa_config.rules.registry import make_diagnostic
 from psa_config.source import SourceDocument, Span
 
 LEVEL_KEYS = (1, 2, 4, 8, 0)
+BLOCK_SIZES = get_args(BlockM)
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,16 @@ class PresetView(_View):
     @property
     def mask_mode(self) -> str | None:
         return self.string("mask_mode")
+
+    def block_n(self) -> int | None:
+        """``block_size.n`` when it is one of the sizes the model accepts (else the schema reports it)."""
+        n = self.integer("block_size", "n")
+        return n if n in BLOCK_SIZES else None
+
+    def tile_n(self) -> int | None:
+        """``block_size.tile_n`` when it is within the model's bounds."""
+        tile_n = self.integer("block_size", "tile_n")
+        return tile_n if tile_n is not None and 16 <= tile_n <= 256 else None
 
     def text_length(self) -> tuple[int | None, tuple[Any, ...]]:
         """The text length the runtime uses and the path that sets it (preset override first)."""

@@ -32,9 +32,9 @@ needs power-of-two tiles) and the alignment of pooled levels,
 )
 def check_tile_n(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
-        tile_n = preset.integer("block_size", "tile_n")
-        n = preset.integer("block_size", "n")
-        if tile_n is None or tile_n < 16:
+        tile_n = preset.tile_n()
+        n = preset.block_n()
+        if tile_n is None:
             continue
         if tile_n & (tile_n - 1):
             yield preset.diagnostic("invalid-tile-n", ("block_size", "tile_n"), f"tile_n {tile_n} is not a power of two")
@@ -65,7 +65,7 @@ The new_mask_type kernel is compiled for key blocks of 32, 64 or 128 tokens.
 )
 def check_new_mask_n(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
-        n = preset.integer("block_size", "n")
+        n = preset.block_n()
         if preset.attn_impl == "new_mask_type" and n is not None and n not in NEW_MASK_BLOCK_N:
             yield preset.diagnostic("new-mask-block-n", ("block_size", "n"), f"new_mask_type supports n = 32, 64 or 128, not {n}")
 

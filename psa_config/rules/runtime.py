@@ -49,8 +49,8 @@ levels correctly.
 )
 def check_pooled_tiles(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
-        n = preset.integer("block_size", "n")
-        tile_n = preset.integer("block_size", "tile_n")
+        n = preset.block_n()
+        tile_n = preset.tile_n()
         if preset.attn_impl != "new_mask_type" or not n or not tile_n:
             continue
         wrong = misread_levels(n, tile_n)
