@@ -15,11 +15,7 @@ from textual.widgets import Footer, Header, Input, Tree
 
 from psa_tui import dryrun
 from psa_tui.engine import EngineUnavailable
-from psa_tui.screens.confirm import ConfirmScreen
-from psa_tui.screens.diff import DiffScreen
-from psa_tui.screens.dryrun import DryRunScreen
-from psa_tui.screens.help import HelpScreen
-from psa_tui.screens.prompt import NamePrompt
+from psa_tui import screens
 from psa_tui.session import FileChangedOnDisk, Session
 from psa_tui.summary import dense_lines, model_lines
 from psa_tui.widgets.diagnostics import DiagnosticsPanel
@@ -58,7 +54,7 @@ class PsaConfigApp(App[int]):
             yield ConfigTree(id="tree")
             yield PresetForm(id="form")
         yield DiagnosticsPanel(id="diagnostics")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = str(self.session.path)
@@ -181,7 +177,7 @@ class PsaConfigApp(App[int]):
             if name:
                 self.apply(lambda: self.session.new_preset(model, name), Target(model, name))
 
-        self.push_screen(NamePrompt(f"New preset in {model}", self.session.presets(model)), done)
+        self.push_screen(screens.NamePrompt(f"New preset in {model}", self.session.presets(model)), done)
 
     def action_duplicate_preset(self) -> None:
         target = self._preset_target()
@@ -194,7 +190,7 @@ class PsaConfigApp(App[int]):
                 self.apply(lambda: self.session.new_preset(model, name, source), Target(model, name))
 
         taken = self.session.presets(model)
-        self.push_screen(NamePrompt(f"Duplicate {source} as", taken, _free_name(f"{source}_copy", taken)), done)
+        self.push_screen(screens.NamePrompt(f"Duplicate {source} as", taken, _free_name(f"{source}_copy", taken)), done)
 
     def action_rename_preset(self) -> None:
         target = self._preset_target()
@@ -206,7 +202,7 @@ class PsaConfigApp(App[int]):
             if name:
                 self.apply(lambda: self.session.rename_preset(model, old, name), Target(model, name))
 
-        self.push_screen(NamePrompt(f"Rename {old} to", self.session.presets(model), old), done)
+        self.push_screen(screens.NamePrompt(f"Rename {old} to", self.session.presets(model), old), done)
 
     def action_delete_preset(self) -> None:
         target = self._preset_target()
@@ -218,7 +214,7 @@ class PsaConfigApp(App[int]):
             if yes:
                 self.apply(lambda: self.session.remove_preset(model, name), Target(model))
 
-        self.push_screen(ConfirmScreen(f"Delete preset {name} of {model}?", yes="Delete", no="Keep"), done)
+        self.push_screen(screens.ConfirmScreen(f"Delete preset {name} of {model}?", yes="Delete", no="Keep"), done)
 
     def action_set_default(self) -> None:
         target = self._preset_target()
@@ -252,7 +248,7 @@ class PsaConfigApp(App[int]):
             if choice in ("save", "force"):
                 self._save(force=choice == "force")
 
-        self.push_screen(DiffScreen(self.session.diff(), errors), done)
+        self.push_screen(screens.DiffScreen(self.session.diff(), errors), done)
 
     def _save(self, force: bool) -> None:
         try:
@@ -291,7 +287,7 @@ class PsaConfigApp(App[int]):
                 self.notify("Reloaded from disk")
 
         if self.session.dirty:
-            self.push_screen(ConfirmScreen("Reload from disk and drop your unsaved changes?", "Reload", "Keep"), done)
+            self.push_screen(screens.ConfirmScreen("Reload from disk and drop your unsaved changes?", "Reload", "Keep"), done)
         else:
             done(True)
 
@@ -304,7 +300,7 @@ class PsaConfigApp(App[int]):
             if yes:
                 self.exit(0)
 
-        self.push_screen(ConfirmScreen("Quit without saving your changes?", yes="Quit", no="Stay"), done)
+        self.push_screen(screens.ConfirmScreen("Quit without saving your changes?", yes="Quit", no="Stay"), done)
 
     def _commit_focused_input(self) -> None:
         """Apply a value still being typed, so save and quit see it."""
@@ -314,7 +310,7 @@ class PsaConfigApp(App[int]):
     # --- help, palette, dry-run ---------------------------------------------
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(screens.HelpScreen())
 
     def action_dry_run(self) -> None:
         target = self._preset_target()
@@ -324,7 +320,7 @@ class PsaConfigApp(App[int]):
         if reason:
             self.notify(reason, title="Dry-run unavailable", severity="warning")
             return
-        self.push_screen(DryRunScreen(self.session.text, str(self.session.path), target.model, target.preset))
+        self.push_screen(screens.DryRunScreen(self.session.text, str(self.session.path), target.model, target.preset))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -3,30 +3,42 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
 from functools import lru_cache
+from typing import Protocol
 
 from rich.console import RenderableType
 
 INSTALL_HINT = "Dry-runs need the kernels extra: pip install 'psa-config[kernels]'"
 
 
+class Progress(Protocol):
+    """What :func:`psa_kernels.dryrun.run_dry_run` reports to."""
+
+    def start(self, total: int) -> None: ...
+    def step(self, description: str) -> None: ...
+    def advance(self) -> None: ...
+
+
 @lru_cache(maxsize=1)
 def unavailable_reason() -> str | None:
-    """None when ``psa_kernels.dryrun`` and torch import; otherwise what to install."""
+    """None when torch and ``psa_kernels.dryrun`` can be found; otherwise what to install."""
     for name in ("torch", "psa_kernels"):
         if importlib.util.find_spec(name) is None:
             return INSTALL_HINT
-    try:
-        from psa_kernels.dryrun import run_dry_run  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("psa_kernels.dryrun") is None:
         return INSTALL_HINT
     return None
 
-STEPS = 3
-"""Progress steps reported by :func:`run`: load, run, render."""
 
+def run(text: str, path: str, model: str, preset: str, progress: Progress) -> RenderableType:
+    """Dry-run one preset of the current (unsaved) text on the CPU at a reduced size.
 
-def run(text: str, path: str, model: str, preset: str, progress: Callable[[str], None]) -> RenderableType:
-    """Dry-run ``preset`` of ``model`` at a small CPU size; returns a renderable report."""
-    raise NotImplementedError("dry-run runner not wired yet")
+    Raises :class:`psa_config.ConfigError` when the text has errors.
+    """
+    from psa_config import load_text
+    from psa_kernels.dryrun import DryRunRequest, run_dry_run
+    from psa_kernels.dryrun.render import report_renderable
+
+    section = load_text(text, path).model(model)
+    request = DryRunRequest(config_path=path, model=model, section=section, presets=[preset], device="cpu")
+    return report_renderable(run_dry_run(request, progress), fancy=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import RenderableType
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from psa_config.errors import ConfigError
+
 from psa_tui import dryrun
+
+
+class _ThreadProgress:
+    """Forwards the runner's progress from the worker thread to the screen."""
+
+    def __init__(self, screen: DryRunScreen) -> None:
+        self.screen = screen
+
+    def start(self, total: int) -> None:
+        self.screen.app.call_from_thread(self.screen.query_one(ProgressBar).update, total=total, progress=0)
+
+    def step(self, description: str) -> None:
+        self.screen.app.call_from_thread(self.screen.query_one("#dryrun-stage", Label).update, description)
+
+    def advance(self) -> None:
+        self.screen.app.call_from_thread(self.screen.query_one(ProgressBar).advance, 1)
 
 
 class DryRunScreen(ModalScreen[None]):
@@ -25,9 +45,9 @@ class DryRunScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"Dry-run of {self.model} / {self.preset} (small CPU size)", classes="question")
-            yield ProgressBar(total=dryrun.STEPS, show_eta=False, id="dryrun-progress")
-            yield Label("starting…", id="dryrun-stage")
+            yield Label(f"Dry-run of {self.model} / {self.preset} (CPU, reduced size)", classes="question")
+            yield ProgressBar(total=None, show_eta=False, id="dryrun-progress")
+            yield Label("loading torch…", id="dryrun-stage")
             with VerticalScroll(id="dryrun-report"):
                 yield Static("", id="dryrun-text")
             yield Label("escape: close", classes="hint")
@@ -38,25 +58,19 @@ class DryRunScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True)
     def run_it(self) -> None:
         worker = get_current_worker()
-
-        def progress(stage: str) -> None:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._advance, stage)
-
+        report: RenderableType
         try:
-            report = dryrun.run(self.text, self.path, self.model, self.preset, progress)
-        except Exception as exc:  # a dry-run failure is shown, never fatal to the editor
-            report = f"[red]Dry-run failed:[/] {type(exc).__name__}: {exc}"
+            report = dryrun.run(self.text, self.path, self.model, self.preset, _ThreadProgress(self))
+        except ConfigError as exc:
+            report = Text(f"Fix the errors first: {exc}", style="red")
+        except Exception as exc:  # a failed dry-run is reported, never fatal to the editor
+            report = Text(f"Dry-run failed: {type(exc).__name__}: {exc}", style="red")
         if not worker.is_cancelled:
             self.app.call_from_thread(self._finish, report)
 
-    def _advance(self, stage: str) -> None:
-        self.query_one(ProgressBar).advance(1)
-        self.query_one("#dryrun-stage", Label).update(stage)
-
-    def _finish(self, report: object) -> None:
+    def _finish(self, report: RenderableType) -> None:
         bar = self.query_one(ProgressBar)
-        bar.update(progress=bar.total or 0)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
         self.query_one("#dryrun-stage", Label).update("done")
         self.query_one("#dryrun-text", Static).update(report)
 

@@ -186,6 +186,9 @@ def _placeholder(spec: FieldSpec) -> str:
 
 
 def _hint(spec: FieldSpec, value: Any) -> str:
+    if spec.kind is Kind.SWITCH:
+        shown = value if isinstance(value, bool) else bool(spec.runtime_default)
+        return str(shown).lower() + ("" if isinstance(value, bool) else " (unset: the runtime default)")
     if value is not None:
         return ""
     if spec.runtime_default is not None:

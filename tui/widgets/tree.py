@@ -27,7 +27,7 @@ class ConfigTree(Tree[Target]):
 
     BINDINGS = [
         Binding("n", "app.new_preset", "New"),
-        Binding("c", "app.duplicate_preset", "Duplicate"),
+        Binding("c", "app.duplicate_preset", "Copy"),
         Binding("r", "app.rename_preset", "Rename"),
         Binding("x,delete", "app.delete_preset", "Delete"),
         Binding("d", "app.set_default", "Default"),

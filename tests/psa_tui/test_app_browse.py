@@ -1,0 +1,209 @@
+"""Pilot tests of everything that does not change the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+from textual.widgets import Input, Label, Select, Switch
+
+from psa_tui.app import PsaConfigApp
+from psa_tui.widgets.diagnostics import DiagnosticsPanel
+from psa_tui.widgets.form import PresetForm
+from psa_tui.widgets.pyramid import PyramidBar, PyramidEditor
+from psa_tui.widgets.tree import ConfigTree, Target
+
+
+async def select(app: PsaConfigApp, pilot, target: Target) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    tree = app.query_one(ConfigTree)
+    node = tree.find(target)
+    assert node is not None
+    tree.move_cursor(node)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_tree_lists_models_and_stars_defaults(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        tree = app.query_one(ConfigTree)
+        models = [str(node.label) for node in tree.root.children]
+        assert models == app.session.models()
+        wan = tree.find(Target("Wan2.1_1.3b"))
+        assert wan is not None
+        labels = {str(child.label).strip() for child in wan.children}
+        assert "★ psa_balanced" in labels and "psa_topk !2" in labels
+
+
+async def test_starts_on_the_first_default_preset(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        first = app.session.models()[0]
+        assert app.target == Target(first, app.session.default_preset(first))
+        assert app.query(PyramidEditor)
+
+
+async def test_form_shows_the_right_widgets_and_values(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(app, pilot, Target("Wan2.1_1.3b", "psa_topk"))
+        form = app.query_one(PresetForm)
+        assert form.border_title == "Wan2.1_1.3b / psa_topk"
+        assert form.query_one("#field-mask-mode", Select).value == "topk"
+        assert form.query_one("#field-block-size-n", Select).value == 32
+        assert form.query_one("#field-use-sim-mask", Switch).value is False
+        assert form.query_one("#field-warmup-steps", Input).value == "15"
+        assert form.query_one("#field-tile-size", Input).value == "2, 8, 8"
+        assert form.query_one("#mr-3-end", Input).value == "0.25"
+        density = form.query_one("#pyramid-density", Label)
+        assert "0.100" in str(density.render())  # .05 + .05/2 + .05/4 + .1/8
+
+
+async def test_dense_and_model_pages_are_read_only(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test() as pilot:
+        await select(app, pilot, Target("Wan2.1_1.3b", "baseline"))
+        form = app.query_one(PresetForm)
+        assert not form.query(Input) and "dense" in str(form.children[0].render())
+        await select(app, pilot, Target("Wan2.1_1.3b"))
+        assert "default_attention  psa_balanced" in str(form.children[0].render())
+
+
+async def test_density_follows_typing(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(app, pilot, Target("Wan2.1_1.3b", "psa_topk"))
+        end = app.query_one("#mr-0-end", Input)
+        end.focus()
+        end.value = ""
+        await pilot.press("0", ".", "0", "1")
+        await pilot.pause()
+        editor = app.query_one(PyramidEditor)
+        assert editor.current_ranges()[0] == (1, 0.0, 0.01)
+        assert "0.060" in str(app.query_one("#pyramid-density", Label).render())
+        assert app.query_one(PyramidBar).ranges[0] == (1, 0.0, 0.01)
+        assert not app.session.dirty
+
+
+async def test_invalid_number_is_marked_and_not_applied(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(app, pilot, Target("Wan2.1_1.3b", "psa_topk"))
+        warmup = app.query_one("#field-warmup-steps", Input)
+        warmup.focus()
+        await pilot.press("ctrl+a", "ctrl+k", "minus", "3", "enter")
+        await pilot.pause()
+        assert not warmup.is_valid
+        assert not app.session.dirty
+
+
+async def test_diagnostic_jumps_to_its_field(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(DiagnosticsPanel)
+        index = next(i for i, d in enumerate(panel.diagnostics) if d.preset == "psa_topk" and d.field == "mask_ratios.8")
+        panel.table.focus()
+        panel.table.move_cursor(row=index)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.target == Target("Wan2.1_1.3b", "psa_topk")
+        assert app.focused is not None and app.focused.id == "mr-3-start"
+        detail = str(app.query_one("#diagnostic-detail").render())
+        assert "PSA401" in detail
+
+
+async def test_diagnostic_for_a_plain_field_focuses_it(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(DiagnosticsPanel)
+        index = next(i for i, d in enumerate(panel.diagnostics) if d.field == "attn_impl")
+        panel.table.focus()
+        panel.table.move_cursor(row=index)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "field-attn-impl"
+
+
+async def test_f1_help_opens_and_closes(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test() as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "Screen"
+
+
+async def test_command_palette_lists_our_actions(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test() as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in ("Save", "Undo", "Redo", "New preset", "Duplicate preset", "Rename preset", "Delete preset"):
+            assert title in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"help", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_quit_without_changes_exits(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_quit_with_changes_asks(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test() as pilot:
+        app.session.replace(app.session.text.replace("warmup_steps: 15", "warmup_steps: 1", 1))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "Screen"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_warns_when_the_file_changes_on_disk(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(notifications=True) as pilot:
+        config_path.write_text(config_path.read_text() + "# edited elsewhere\n")
+        import os
+
+        os.utime(config_path, ns=(1, 1))
+        app.check_disk()
+        await pilot.pause()
+        titles = [n.title for n in app._notifications]
+        assert "File changed on disk" in titles
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.session.text.endswith("# edited elsewhere\n")
+
+
+async def test_save_without_changes_says_so(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(notifications=True) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["No changes to save"]
