@@ -118,7 +118,7 @@ def _local_video(grid: Grid, batch: int, heads: int, head_dim: int, device: torc
     scales = torch.empty(heads).uniform_(*LOCAL_LENGTH_SCALES, generator=cpu)
     positions = grid_positions(grid, device)
     amplitude = math.sqrt(LOCAL_SHARPNESS * math.sqrt(head_dim))
-    features = [_fourier_features(positions, scales, head_dim, cpu).to(device) for _ in range(2)]
+    features = [_fourier_features(positions, scales, head_dim, cpu) for _ in range(2)]
     noise = torch.Generator(device=device).manual_seed(seed + 2)
     shape = (batch, heads, grid.tokens, head_dim)
 
@@ -136,11 +136,15 @@ def _local_video(grid: Grid, batch: int, heads: int, head_dim: int, device: torc
 def _fourier_features(
     positions: torch.Tensor, scales: torch.Tensor, dim: int, generator: torch.Generator
 ) -> torch.Tensor:
-    """``[H, tokens, dim]`` unit-norm-ish features ``sqrt(2/dim) cos(w . p + phi)``, ``w ~ N(0, 1/s^2)``."""
+    """``[H, tokens, dim]`` unit-norm-ish features ``sqrt(2/dim) cos(w . p + phi)``, ``w ~ N(0, 1/s^2)``.
+
+    The frequencies are drawn on the CPU (same seed, same features on every
+    device); the features are computed where ``positions`` live.
+    """
     heads = scales.shape[0]
     freqs = torch.randn(heads, 3, dim, generator=generator) / scales[:, None, None]
     phases = torch.rand(heads, 1, dim, generator=generator) * 2 * math.pi
-    angles = positions.cpu()[None] @ freqs + phases
+    angles = positions[None] @ freqs.to(positions.device) + phases.to(positions.device)
     return math.sqrt(2.0 / dim) * torch.cos(angles)
 
 

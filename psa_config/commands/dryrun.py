@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     runner, render = _kernels()
     request = _request(args, section, presets, runner)
     try:
-        with render.progress_display(not args.json) as progress:
+        with render.progress_display() as progress:
             report = runner.run_dry_run(request, progress)
     except ValueError as exc:  # DryRunInputError, QkvFileError, kernel input checks
         raise UsageError(str(exc)) from None

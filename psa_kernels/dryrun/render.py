@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
+from psa_config.report import use_color
 from psa_kernels.dryrun.report import LEVEL_ORDER, DryRunReport, PresetResult
 
 BAR_WIDTH = 30
@@ -22,8 +23,8 @@ LEVEL_STYLES: dict[int, str] = {1: "green", 2: "cyan", 4: "blue", 8: "magenta", 
 
 
 def is_fancy(stream: TextIO) -> bool:
-    """Colour and box drawing only on a terminal, and never under NO_COLOR."""
-    return stream.isatty() and "NO_COLOR" not in os.environ
+    """Colour and box drawing only on a terminal, and never under NO_COLOR (as ``check`` decides)."""
+    return use_color(os.environ, stream)
 
 
 def console_for(stream: TextIO) -> Console:
@@ -174,9 +175,9 @@ class RichProgress:
 
 
 @contextmanager
-def progress_display(enabled: bool) -> Iterator[RichProgress | None]:
-    """A transient progress bar on stderr when ``enabled`` (and stderr is a terminal)."""
-    if not (enabled and sys.stderr.isatty()):
+def progress_display() -> Iterator[RichProgress | None]:
+    """A transient progress bar on stderr, only when stderr is a terminal (stdout stays clean)."""
+    if not sys.stderr.isatty():
         yield None
         return
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
