@@ -29,6 +29,8 @@ class RuleLike(Protocol):
     severity: Any
     summary: str
     explanation: str
+    bad_example: str
+    good_example: str
     fix: str
 
 
@@ -60,10 +62,18 @@ def rule_descriptor(rule: RuleLike) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.explanation},
-        "help": {"text": f"{rule.explanation}\nFix: {rule.fix}"},
+        "help": {"text": f"{rule.explanation}\nFix: {rule.fix}", "markdown": help_markdown(rule)},
         "helpUri": help_uri(rule.code, rule.name),
         "defaultConfiguration": {"level": LEVEL[Severity(rule.severity)]},
     }
+
+
+def help_markdown(rule: RuleLike) -> str:
+    """Explanation, the bad and the fixed example, and the fix, as code scanning shows them."""
+    return (
+        f"{rule.explanation}\n\nBad:\n\n```yaml\n{rule.bad_example}\n```\n\n"
+        f"Fixed:\n\n```yaml\n{rule.good_example}\n```\n\nFix: {rule.fix}"
+    )
 
 
 def fallback_descriptor(diagnostic: Diagnostic) -> dict[str, Any]:

@@ -15,7 +15,11 @@ from psa_config.report.sarif import artifact_uri
 
 from report_samples import diagnostics_strategy, make
 
-MESSAGE = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}
+MESSAGE = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {"text": {"type": "string"}, "markdown": {"type": "string"}},
+}
 LEVEL = {"enum": ["none", "note", "warning", "error"]}
 
 # The part of the OASIS SARIF 2.1.0 schema this reporter uses (required keys, types, enums, bounds),
@@ -170,6 +174,8 @@ def test_driver_lists_every_registered_rule() -> None:
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"] == rule.explanation
         assert descriptor["helpUri"].endswith(f"#{rule.code.lower()}-{rule.name}")
+        assert rule.bad_example in descriptor["help"]["markdown"]
+        assert rule.good_example in descriptor["help"]["markdown"]
 
 
 @pytest.mark.parametrize(
