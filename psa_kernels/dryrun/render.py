@@ -63,7 +63,7 @@ def header(report: DryRunReport) -> Group:
     lines += [
         Text(
             f"video {report.video[0]}x{report.video[1]}x{report.video[2]} -> token grid {width} x {height} x {depth} "
-            f"(W x H x F) = {report.grid_tokens} tokens + {report.text_length} text = seq {report.seq_len}"
+            f"(width x height x depth) = {report.grid_tokens} tokens + {report.text_length} text = seq {report.seq_len}"
         ),
         Text(
             f"shape B={report.batch} H={report.heads} L={report.seq_len} D={report.head_dim}, {report.dtype}, "
