@@ -40,14 +40,16 @@ def density(levels: torch.Tensor, preset: PsaPreset, seq_len: int) -> float:
 def reference_rows(
     qkv: Qkv, levels: torch.Tensor, preset: PsaPreset, blocks: list[int]
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The reference output of the given query blocks: (token rows, ``[B, H, rows, D]``)."""
+    """The reference output of the given query blocks: (token rows, ``[B, H, rows, D]`` float32).
+
+    Inputs go in as float32 so the result is not rounded back to bf16/fp16.
+    """
     from psa_kernels import reference
 
     size = preset.block_size
     rows = reference.block_rows(blocks, size.m, qkv.q.shape[2]).to(qkv.q.device)
-    out = reference.pyramid_attention(
-        qkv.q, qkv.k, qkv.v, levels, block_m=size.m, block_n=size.n, query_blocks=blocks
-    )
+    q, k, v = (x.float() for x in qkv)
+    out = reference.pyramid_attention(q, k, v, levels, block_m=size.m, block_n=size.n, query_blocks=blocks)
     return rows, out
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -218,3 +220,17 @@ def test_config_with_errors_prints_them_located_and_exits_1(
 def test_missing_config_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, err = run_error(capsys, str(tmp_path / "nope.yaml"), "--model", "Tiny")
     assert code == 2 and "no such file" in err
+
+
+def test_without_torch_the_user_is_told_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "torch", None)  # makes `import torch` fail as if not installed
+    code, err = run_error(capsys, PUBLISHED, "--model", "Wan2.1_1.3b")
+    assert code == 2 and "pip install 'psa-config[kernels]'" in err and err.count("\n") == 1
+
+
+def test_the_command_module_imports_no_torch() -> None:
+    script = "import sys, psa_config.cli as c; c.build_parser(); print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
