@@ -6,28 +6,50 @@ Public API::
     psa_config.load_text(text, path="<string>")
     psa_config.check(path) -> list[Diagnostic]
     psa_config.check_text(text, path="<string>") -> list[Diagnostic]
+
+Names are imported on first use, so that ``psa-config check`` never pays for
+pydantic's model classes (the checker validates with their compiled schema).
 """
 
 from __future__ import annotations
 
-from psa_config.api import check, check_text, load, load_text
-from psa_config.diagnostics import Diagnostic, Severity
-from psa_config.errors import ConfigError, PsaConfigError, UnreadableInputError, UsageError
-from psa_config.model import AttentionConfigFile, DensePreset, ModelSection, PsaPreset
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "AttentionConfigFile",
-    "ConfigError",
-    "DensePreset",
-    "Diagnostic",
-    "ModelSection",
-    "PsaConfigError",
-    "PsaPreset",
-    "Severity",
-    "UnreadableInputError",
-    "UsageError",
-    "check",
-    "check_text",
-    "load",
-    "load_text",
-]
+_EXPORTS = {
+    "check": "psa_config.api",
+    "check_text": "psa_config.api",
+    "load": "psa_config.api",
+    "load_text": "psa_config.api",
+    "Diagnostic": "psa_config.diagnostics",
+    "Severity": "psa_config.diagnostics",
+    "ConfigError": "psa_config.errors",
+    "PsaConfigError": "psa_config.errors",
+    "UnreadableInputError": "psa_config.errors",
+    "UsageError": "psa_config.errors",
+    "AttentionConfigFile": "psa_config.model",
+    "DensePreset": "psa_config.model",
+    "ModelSection": "psa_config.model",
+    "PsaPreset": "psa_config.model",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from psa_config.api import check, check_text, load, load_text
+    from psa_config.diagnostics import Diagnostic, Severity
+    from psa_config.errors import ConfigError, PsaConfigError, UnreadableInputError, UsageError
+    from psa_config.model import AttentionConfigFile, DensePreset, ModelSection, PsaPreset
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'psa_config' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

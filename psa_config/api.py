@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from psa_config.checker import check_document_text
 from psa_config.diagnostics import Diagnostic, has_errors
 from psa_config.errors import ConfigError
 from psa_config.files import read_text_file
-from psa_config.model import AttentionConfigFile
+
+if TYPE_CHECKING:
+    from psa_config.model import AttentionConfigFile
 
 
 def check_text(text: str, path: str = "<string>") -> list[Diagnostic]:
@@ -26,6 +29,8 @@ def check(path: str | Path) -> list[Diagnostic]:
 
 def load_text(text: str, path: str = "<string>") -> AttentionConfigFile:
     """The typed file; raises :class:`ConfigError` (carrying all diagnostics) if it has errors."""
+    from psa_config.model import AttentionConfigFile
+
     source, diagnostics = check_document_text(text, path)
     if has_errors(diagnostics):
         raise ConfigError(path, diagnostics)

@@ -14,14 +14,13 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from psa_config.model_constants import BLOCK_SIZES, LEVELS
+
 Level = Literal[1, 2, 4, 8, 0]
 MaskMode = Literal["topk", "thresholdbound"]
 AttnImpl = Literal["new_mask_type", "old_mask_type"]
 RearrangeMethod = Literal["Gilbert", "STA", "SemanticAware", "Hybrid"]
-BlockM = Literal[16, 32, 64, 128, 256]
-
-LEVELS: tuple[int, ...] = (1, 2, 4, 8, 0)
-"""The pyramid levels in the order new_mask_type requires them."""
+BlockM = Literal[BLOCK_SIZES]  # type: ignore[valid-type]
 
 Ratio = Annotated[float, Field(ge=0.0, le=1.0)]
 RatioRange = Annotated[
@@ -124,16 +123,6 @@ class PsaPreset(_Strict):
 
 
 Preset = Annotated[Union[PsaPreset, DensePreset], Field(discriminator="type")]
-
-PSA_ONLY_KEYS = frozenset(PsaPreset.model_fields) - frozenset(DensePreset.model_fields)
-
-
-def preset_kind(data: dict[Any, Any]) -> Literal["psa", "dense"]:
-    """The kind a raw preset is, or looks like when its ``type`` is missing or misspelt."""
-    kind = data.get("type")
-    if kind in ("psa", "dense"):
-        return kind  # type: ignore[return-value]
-    return "psa" if PSA_ONLY_KEYS & set(data) else "dense"
 
 
 class VideoScale(_Strict):

@@ -6,10 +6,10 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic_core import ValidationError
 
+from psa_config.core_schema import fields_of, preset_kind, validator
 from psa_config.diagnostics import Diagnostic
-from psa_config.model import AttentionConfigFile, BlockSize, DensePreset, ModelSection, PsaPreset, SimThresholds, VideoScale, preset_kind
 from psa_config.rules.registry import make_diagnostic
 from psa_config.runtime import RUNTIME_DEFAULTS
 from psa_config.source import SourceDocument
@@ -43,7 +43,7 @@ def validate(source: SourceDocument) -> list[Diagnostic]:
 
 def _errors(data: dict[Any, Any]) -> Iterator[dict[str, Any]]:
     try:
-        AttentionConfigFile.model_validate(data)
+        validator("file").validate_python(data)
     except ValidationError as exc:
         for error in exc.errors():
             yield error
@@ -57,9 +57,8 @@ def _untagged_preset_errors(error: dict[str, Any]) -> Iterator[dict[str, Any]]:
     if not isinstance(preset, dict):
         return
     tag = preset_kind(preset)
-    cls: type[BaseModel] = PsaPreset if tag == "psa" else DensePreset
     try:
-        cls.model_validate({**preset, "type": tag})
+        validator(tag).validate_python({**preset, "type": tag})
     except ValidationError as exc:
         for inner in exc.errors():
             if inner["loc"] and inner["loc"][0] != "type":
@@ -121,9 +120,9 @@ def _unknown_key(source: SourceDocument, loc: tuple[Any, ...]) -> Diagnostic:
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:
     if len(loc) == 2:
-        return list(ModelSection.model_fields)
+        return list(fields_of("ModelSection"))
     if len(loc) == 3 and loc[1] == "video_scale":
-        return list(VideoScale.model_fields)
+        return list(fields_of("VideoScale"))
     if len(loc) >= 4 and loc[1] == "attention_configs":
         return _preset_keys(loc[3:])
     return []
@@ -131,9 +130,9 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
 
 def _preset_keys(inner: tuple[Any, ...]) -> list[str]:
     if len(inner) == 1:
-        return list(PsaPreset.model_fields)
-    nested = {"block_size": BlockSize, "sim_thresholds": SimThresholds}.get(str(inner[0]))
-    return list(nested.model_fields) if nested else []
+        return list(fields_of("PsaPreset"))
+    nested = {"block_size": "BlockSize", "sim_thresholds": "SimThresholds"}.get(str(inner[0]))
+    return list(fields_of(nested)) if nested else []
 
 
 def _missing(source: SourceDocument, loc: tuple[Any, ...]) -> Diagnostic:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
 from psa_config.diagnostics import Diagnostic
-from psa_config.model import BlockM, preset_kind
+from psa_config.core_schema import preset_kind
+from psa_config.model_constants import BLOCK_SIZES
 from psa_config.rules.registry import make_diagnostic
 from psa_config.source import SourceDocument, Span
 
 LEVEL_KEYS = (1, 2, 4, 8, 0)
-BLOCK_SIZES = get_args(BlockM)
 
 
 @dataclass(frozen=True)
