@@ -37,13 +37,20 @@ def schema_accepts(data: Any) -> bool:
     return VALIDATOR.is_valid(as_json(data))
 
 
+class QuotingDumper(yaml.SafeDumper):
+    """Double-quotes every string, so none can read as another type to YAML 1.2 (`0E0`, `1e-3`)."""
+
+
+QuotingDumper.add_representer(str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"'))
+
+
 def check_rejects(data: Any) -> bool:
     """The model (pydantic) or the checker's error rules reject the file."""
     try:
         AttentionConfigFile.model_validate(data)
     except ValidationError:
         return True
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = yaml.dump(data, Dumper=QuotingDumper, sort_keys=False, allow_unicode=True)
     return any(d.is_error for d in psa_config.check_text(text, "generated.yaml"))
 
 
