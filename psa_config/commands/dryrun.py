@@ -68,8 +68,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     section = _section(config, args.model)
     presets = _preset_names(section, args.model, args.preset, args.all)
-    if args.qkv is not None and args.data is not None:
-        raise UsageError("--qkv and --data are exclusive: the file is the data")
+    _check_qkv_options(args)
     runner, render = _kernels()
     request = _request(args, section, presets, runner)
     try:
@@ -83,6 +82,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         render.print_report(report)
     return EXIT_OK
+
+
+def _check_qkv_options(args: argparse.Namespace) -> None:
+    if args.qkv is None:
+        return
+    if args.data is not None:
+        raise UsageError("--qkv and --data are exclusive: the file is the data")
+    given = [flag for flag, value in (("--heads", args.heads), ("--head-dim", args.head_dim),
+                                      ("--batch", args.batch)) if value is not None]  # fmt: skip
+    if given:
+        raise UsageError(f"{', '.join(given)}: the --qkv file's tensors fix the shape [B, H, L, D]")
 
 
 def _load(path: str) -> AttentionConfigFile | None:

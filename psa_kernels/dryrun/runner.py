@@ -82,10 +82,13 @@ def run_dry_run(request: DryRunRequest, progress: Progress | None = None) -> Dry
     progress = progress or _NoProgress()
     device = resolve_device(request.device)
     dtype_name = request.dtype or ("bf16" if device.type == "cuda" else "fp32")
+    if dtype_name not in DTYPES:
+        raise DryRunInputError(f"--dtype {dtype_name!r}: expected one of {', '.join(DTYPES)}")
     progress.start(2 + len(request.presets))
     progress.step("preparing inputs")
     plan, qkv = prepare(request, device, DTYPES[dtype_name])
     progress.advance()
+    progress.step("dense SDPA baseline")
     ctx = _context(request, qkv, device)
     report = _report(request, plan, ctx, device, dtype_name)
     progress.advance()

@@ -184,6 +184,7 @@ def test_sta_tile_that_does_not_divide_the_grid_is_reported(
         (["--model", "Wan2.1_1.3b", "--video", "832x480"], "expected WIDTHxHEIGHTxFRAMES"),
         (["--model", "Wan2.1_1.3b", "--video", "128x128x9", "--repeat", "0"], "--repeat 0"),
         (["--model", "Wan2.1_1.3b", "--qkv", "x.pt", "--data", "local"], "exclusive"),
+        (["--model", "Wan2.1_1.3b", "--qkv", "x.pt", "--heads", "4"], "--heads: the --qkv file's tensors fix"),
         (["--model", "Wan2.1_1.3b", "--qkv", "absent.pt", "--device", "cpu"], "no such file"),
     ],
 )
