@@ -153,6 +153,7 @@ def pyramid_attention_triton(
     sm_scale: float,
     causal: bool,
     key_tile: int | None = None,
+    block_q: int | None = None,
     num_warps: int | None = None,
     num_stages: int | None = None,
 ) -> torch.Tensor:
@@ -162,7 +163,7 @@ def pyramid_attention_triton(
     kp, vp = pooled_pyramid(k, block_n), pooled_pyramid(v, block_n)
     out = torch.empty_like(q)
     tile = key_tile or default_key_tile(block_n, dim)
-    block_q = min(block_m, 128 if dim <= 64 else 64)
+    block_q = min(block_m, block_q or (128 if dim <= 64 else 64))
     grid = (math.ceil(seq_len / block_q), batch * heads)
     precision = "ieee" if q.dtype == torch.float32 else "tf32"
     extra = {}
