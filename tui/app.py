@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -14,9 +15,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Tree
 
 from psa_tui import dryrun
-from psa_tui.engine import EngineUnavailable
 from psa_tui import screens
-from psa_tui.session import FileChangedOnDisk, Session
+from psa_config.edit import EditError, FileChangedError, RefusedError, SharedValueError
+
+from psa_tui.session import Session
 from psa_tui.summary import dense_lines, model_lines
 from psa_tui.widgets.diagnostics import DiagnosticsPanel
 from psa_tui.widgets.form import PresetForm
@@ -44,6 +46,8 @@ class PsaConfigApp(App[int]):
         super().__init__()
         self.session = session or Session.open(path)
         self.target: Target | None = None
+        self._wanted: tuple[Target | None, str | None] | None = None
+        self._form_lock = asyncio.Lock()
         self._disk_warned = False
 
     # --- layout ------------------------------------------------------------
@@ -84,16 +88,27 @@ class PsaConfigApp(App[int]):
         target = self.query_one(ConfigTree).target
         self.show_target(target)
 
-    @work(exclusive=True, group="form")
-    async def show_target(self, target: Target | None, focus_field: str | None = None) -> None:
-        form = self.query_one(PresetForm)
-        keep_focus = self.focused.id if self.focused is not None and form in self.focused.ancestors else None
-        self.target = target
-        await self._fill_form(form, target)
-        if focus_field and form.focus_field(focus_field):
-            return
-        if keep_focus and form.query(f"#{keep_focus}"):
-            form.query_one(f"#{keep_focus}").focus()
+    def show_target(self, target: Target | None, focus_field: str | None = None) -> None:
+        """Redraw the form for ``target``; requests made while one redraw runs collapse into the latest."""
+        self._wanted = (target, focus_field)
+        self.run_worker(self._redraw_form(), group="form")
+
+    async def _redraw_form(self) -> None:
+        # A lock rather than an exclusive worker: cancelling a redraw half-way through
+        # removing widgets leaves the DOM pruning with a CancelledError.
+        async with self._form_lock:
+            if self._wanted is None:
+                return
+            (target, focus_field), self._wanted = self._wanted, None
+            form = self.query_one(PresetForm)
+            focused = self.focused
+            keep_focus = focused.id if focused is not None and form in focused.ancestors else None
+            self.target = target
+            await self._fill_form(form, target)
+            if focus_field and form.focus_field(focus_field):
+                return
+            if keep_focus and form.query(f"#{keep_focus}"):
+                form.query_one(f"#{keep_focus}").focus()
 
     async def _fill_form(self, form: PresetForm, target: Target | None) -> None:
         if target is None:
@@ -133,26 +148,50 @@ class PsaConfigApp(App[int]):
         target = self.target
         if target is None or target.preset is None:
             return
-        self.apply(lambda: self.session.set_value(target.model, target.preset or "", event.key, event.value))
+        model, preset, key, value = target.model, target.preset, event.key, event.value
+        self.apply(
+            lambda: self.session.set_value(model, preset, key, value),
+            anchored=lambda: self.session.set_value(model, preset, key, value, edit_anchor=True),
+        )
 
-    def apply(self, change: Callable[[], bool], select: Target | None = None) -> bool:
-        """Run one session change; report engine refusals instead of raising."""
+    def apply(
+        self,
+        change: Callable[[], bool],
+        select: Target | None = None,
+        anchored: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Run one session change; engine refusals become notifications, never tracebacks.
+
+        ``anchored`` is the same change made on the anchor's definition, offered
+        when the value is shared through an anchor or merge key.
+        """
         try:
             changed = change()
-        except EngineUnavailable as exc:
-            self.notify(str(exc), title="Editing unavailable", severity="error")
+        except SharedValueError as exc:
+            self._offer_anchor_edit(str(exc), anchored)
             return False
-        except (ValueError, KeyError, LookupError) as exc:
-            self.notify(str(exc), title="Edit refused", severity="error")
+        except EditError as exc:
+            self.notify(str(exc), title="Edit refused", severity="error", timeout=8)
+            self._sync_form()
             return False
-        except Exception as exc:  # the engine's own refusals (anchors, bad keys, ...)
-            if not _is_engine_error(exc):
-                raise
-            self.notify(str(exc), title="Edit refused", severity="error")
-            return False
+        for note in self.session.notes:
+            self.notify(note, title="Note")
         if changed:
             self._show_session(select)
         return changed
+
+    def _offer_anchor_edit(self, message: str, anchored: Callable[[], bool] | None) -> None:
+        self._sync_form()
+        if anchored is None:
+            self.notify(message, title="Edit refused", severity="error", timeout=8)
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.apply(anchored)
+
+        question = f"{message}\n\nEdit the anchor's definition (every user of it changes)?"
+        self.push_screen(screens.ConfirmScreen(question, yes="Edit anchor", no="Cancel"), done)
 
     def _preset_target(self) -> Target | None:
         target = self.query_one(ConfigTree).target
@@ -187,7 +226,7 @@ class PsaConfigApp(App[int]):
 
         def done(name: str | None) -> None:
             if name:
-                self.apply(lambda: self.session.new_preset(model, name, source), Target(model, name))
+                self.apply(lambda: self.session.duplicate_preset(model, source, name), Target(model, name))
 
         taken = self.session.presets(model)
         self.push_screen(screens.NamePrompt(f"Duplicate {source} as", taken, _free_name(f"{source}_copy", taken)), done)
@@ -242,27 +281,21 @@ class PsaConfigApp(App[int]):
         if not self.session.dirty:
             self.notify("No changes to save")
             return
-        errors = sum(d.is_error for d in self.session.diagnostics)
 
         def done(choice: str | None) -> None:
             if choice in ("save", "force"):
                 self._save(force=choice == "force")
 
-        self.push_screen(screens.DiffScreen(self.session.diff(), errors), done)
+        self.push_screen(screens.DiffScreen(self.session.diff(), len(self.session.new_errors())), done)
 
     def _save(self, force: bool) -> None:
         try:
             self.session.save(force=force)
-        except FileChangedOnDisk as exc:
-            self.notify(f"{exc}: reload (ctrl+l) or keep editing", title="Not saved", severity="error")
+        except FileChangedError as exc:
+            self.notify(f"{exc} (ctrl+l reloads)", title="Not saved", severity="error", timeout=10)
             return
-        except EngineUnavailable as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
-            return
-        except Exception as exc:
-            if not _is_engine_error(exc) and not isinstance(exc, OSError):
-                raise
-            self.notify(str(exc), title="Not saved", severity="error")
+        except (RefusedError, EditError, OSError) as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
             return
         self._disk_warned = False
         self._show_session(None)
@@ -348,9 +381,3 @@ def _free_name(base: str, taken: Iterable[str]) -> str:
     while candidate in names:
         candidate, number = f"{base}{number}", number + 1
     return candidate
-
-
-def _is_engine_error(exc: Exception) -> bool:
-    from psa_config.errors import PsaConfigError
-
-    return isinstance(exc, PsaConfigError)

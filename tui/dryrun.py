@@ -30,8 +30,19 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def run(text: str, path: str, model: str, preset: str, progress: Progress) -> RenderableType:
+def run(
+    text: str,
+    path: str,
+    model: str,
+    preset: str,
+    progress: Progress,
+    video: tuple[int, int, int] | None = None,
+    heads: int | None = None,
+) -> RenderableType:
     """Dry-run one preset of the current (unsaved) text on the CPU at a reduced size.
+
+    ``video`` (width, height, frames) and ``heads`` default to the model's
+    usual sizes, which the runner reduces for the CPU.
 
     Raises :class:`psa_config.ConfigError` when the text has errors.
     """
@@ -40,5 +51,7 @@ def run(text: str, path: str, model: str, preset: str, progress: Progress) -> Re
     from psa_kernels.dryrun.render import report_renderable
 
     section = load_text(text, path).model(model)
-    request = DryRunRequest(config_path=path, model=model, section=section, presets=[preset], device="cpu")
+    request = DryRunRequest(
+        config_path=path, model=model, section=section, presets=[preset], device="cpu", video=video, heads=heads
+    )
     return report_renderable(run_dry_run(request, progress), fancy=True)

@@ -7,6 +7,7 @@ stacks of whole texts, so they need nothing from the engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,8 @@ import yaml
 
 from psa_config import check_text
 from psa_config.diagnostics import Diagnostic
+from psa_config.edit import Document, SaveResult, read_text, save, unified_diff, validate
 from psa_config.errors import UnreadableInputError
-
-from psa_tui import engine
-
-
-class FileChangedOnDisk(Exception):
-    """The file on disk is not the one this session read."""
 
 
 @dataclass
@@ -36,10 +32,12 @@ class Session:
     data: dict[str, Any] = field(default_factory=dict)
     undo_stack: list[str] = field(default_factory=list)
     redo_stack: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+    """The engine's messages about the last edit (e.g. that an anchor was edited)."""
 
     @classmethod
     def open(cls, path: str | Path) -> Session:
-        """Read ``path``; raises :class:`UnreadableInputError` with a clear message."""
+        """Read ``path`` exactly (CRLF kept); raises :class:`UnreadableInputError` with a clear message."""
         target = Path(path)
         text = read_text(target)
         session = cls(target, text, text, _mtime(target))
@@ -120,37 +118,66 @@ class Session:
 
     # --- edits (all through the engine) ----------------------------------
 
-    def set_value(self, model: str, preset: str, key: str, value: Any) -> bool:
-        return self.replace(engine.set_value(self.text, model, preset, key, value))
+    def edit(self, operation: Callable[[Document], Document], edit_anchor: bool = False) -> bool:
+        """Apply one engine operation to the current text (one undo step).
 
-    def new_preset(self, model: str, name: str, source: str | None = None) -> bool:
-        return self.replace(engine.new_preset(self.text, model, name, source))
+        Raises the engine's :class:`EditError` (``SharedValueError`` when the
+        value comes from an anchor and ``edit_anchor`` is false).
+        """
+        document = operation(Document.from_text(self.text, str(self.path), edit_anchor=edit_anchor))
+        self.notes = document.notes
+        return self.replace(document.text)
+
+    def set_value(self, model: str, preset: str, key: str, value: Any, edit_anchor: bool = False) -> bool:
+        return self.edit(lambda doc: doc.set_value(model, preset, key, value), edit_anchor)
+
+    def new_preset(self, model: str, name: str) -> bool:
+        return self.edit(lambda doc: doc.add_preset(model, name))
+
+    def duplicate_preset(self, model: str, source: str, name: str) -> bool:
+        return self.edit(lambda doc: doc.duplicate_preset(model, source, name))
 
     def remove_preset(self, model: str, name: str) -> bool:
-        return self.replace(engine.remove_preset(self.text, model, name))
+        return self.edit(lambda doc: doc.remove_preset(model, name))
 
     def rename_preset(self, model: str, old: str, new: str) -> bool:
-        return self.replace(engine.rename_preset(self.text, model, old, new))
+        return self.edit(lambda doc: doc.rename_preset(model, old, new))
 
     def set_default(self, model: str, name: str) -> bool:
-        return self.replace(engine.set_default(self.text, model, name))
+        return self.edit(lambda doc: doc.set_default(model, name))
 
     # --- disk ------------------------------------------------------------
 
     def diff(self) -> str:
         """Unified diff from the saved text to the current one."""
-        return engine.diff(self.saved_text, self.text, str(self.path))
+        return unified_diff(self.saved_text, self.text, str(self.path))
+
+    def new_errors(self) -> list[Diagnostic]:
+        """Errors the current text has that the saved one did not (saving them needs force)."""
+        return validate(Document.from_text(self.text, str(self.path)), self.saved_text).new_errors
 
     def changed_on_disk(self) -> bool:
-        return _mtime(self.path) != self.mtime_ns
+        """True when the file no longer holds the text this session read or saved."""
+        mtime = _mtime(self.path)
+        if mtime == self.mtime_ns:
+            return False
+        try:
+            same = read_text(self.path) == self.saved_text
+        except UnreadableInputError:
+            return True
+        if same:
+            self.mtime_ns = mtime
+        return not same
 
-    def save(self, force: bool = False) -> None:
-        """Write the current text; the engine validates and refuses new errors unless ``force``."""
-        if self.changed_on_disk():
-            raise FileChangedOnDisk(f"{self.path} changed on disk since it was read")
-        engine.save(self.path, self.saved_text, self.text, force=force)
+    def save(self, force: bool = False) -> SaveResult:
+        """Write through the engine: validated, atomic, refused if the file changed on disk.
+
+        Raises ``RefusedError`` (new errors, unless ``force``) or ``FileChangedError``.
+        """
+        result = save(Document.from_text(self.text, str(self.path)), self.path, original_text=self.saved_text, force=force)
         self.saved_text = self.text
         self.mtime_ns = _mtime(self.path)
+        return result
 
     def reload(self) -> None:
         """Throw away the current text and history; read the file again."""
@@ -160,20 +187,6 @@ class Session:
         self.undo_stack.clear()
         self.redo_stack.clear()
         self.refresh()
-
-
-def read_text(path: Path) -> str:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:  # keep CRLF as it is
-            return handle.read()
-    except FileNotFoundError:
-        raise UnreadableInputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UnreadableInputError(f"{path}: is a directory, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise UnreadableInputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise UnreadableInputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def parse_lenient(text: str) -> dict[str, Any] | None:

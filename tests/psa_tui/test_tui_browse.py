@@ -13,17 +13,7 @@ from psa_tui.widgets.form import PresetForm
 from psa_tui.widgets.pyramid import PyramidBar, PyramidEditor
 from psa_tui.widgets.tree import ConfigTree, Target
 
-
-async def select(app: PsaConfigApp, pilot, target: Target) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    tree = app.query_one(ConfigTree)
-    node = tree.find(target)
-    assert node is not None
-    tree.move_cursor(node)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tui_pilot_helpers import select
 
 
 async def test_tree_lists_models_and_stars_defaults(config_path: Path) -> None:

@@ -37,7 +37,7 @@ class DiffScreen(ModalScreen[str]):
 
     def _summary(self) -> str:
         lines = sum(1 for line in self.diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---"))
-        verdict = f"; {self.errors} error(s): saving needs force" if self.errors else ""
+        verdict = f"; it adds {self.errors} error(s): saving needs force" if self.errors else ""
         return f"Save these changes? {lines} changed line(s){verdict}"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
