@@ -265,5 +265,9 @@ def copy_entry(ctx: Context, entry: Entry, new_key: str) -> str:
         prefix = locate.anchor_prefix(text, node)
         at = node.start_mark.index
         if prefix and text.startswith(prefix, at):
-            splices.append(Splice(at - start, at - start + len(prefix), ""))
+            cut_from, cut_to = at, at + len(prefix)
+            if text[cut_to : cut_to + 1] in ("\r", "\n", ""):  # "key: &a" at a line end: drop the space too
+                while cut_from > start and text[cut_from - 1] == " ":
+                    cut_from -= 1
+            splices.append(Splice(cut_from - start, cut_to - start, ""))
     return apply(text[start:end], splices)[0].replace("\ufeff", "")

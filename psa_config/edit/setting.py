@@ -74,16 +74,17 @@ def sharing_notes(ctx: Context, walked: Sequence[Entry], crossings: Sequence[str
     shared = [n for e in walked for n in (e.mapping, e.value) if ctx.counts.get(id(n), 0) > 1]
     if not shared:
         return ()
-    anchored = next((n for n in shared if n.anchor), shared[0])
-    where = f"&{anchored.anchor} (line {ctx.line(anchored.start_mark.index)})"
-    uses = ctx.counts[id(anchored)]
+    anchored = list({id(n): n for n in reversed(shared) if n.anchor}.values()) or shared[-1:]
+    where = ", ".join(
+        f"&{n.anchor} (line {ctx.line(n.start_mark.index)}, {ctx.counts[id(n)]} uses)" for n in anchored
+    )
     if crossings and not ctx.edit_anchor:
         raise SharedValueError(
-            f"{dotted} is shared: {'; '.join(crossings)}. Changing it here would change all {uses} users "
-            f"of the anchor {where}. Use --edit-anchor (edit_anchor=True) to edit the anchor's definition, "
+            f"{dotted} is shared: {'; '.join(crossings)}. Changing it here would change every use of "
+            f"the anchor {where}. Use --edit-anchor (edit_anchor=True) to edit the anchor's definition, "
             "or write the value out in this preset by hand."
         )
-    return (f"edited the anchor {where}: the change applies to all {uses} places that use it",)
+    return (f"edited the anchor {where}: the change applies to every place that uses it",)
 
 
 # ---- replacing a value ---------------------------------------------------------------------------
@@ -175,6 +176,9 @@ def update_mapping(ctx: Context, node: MappingNode, value: Mapping[str | int, Va
     in_order = kept_order == new_order and list(wanted)[: len(new_order)] == new_order
     in_order = in_order and not (added and removed)
     if not in_order and present:
+        if node.flow_style:
+            start, end = node.start_mark.index + len(locate.anchor_prefix(ctx.text, node)), node.end_mark.index
+            return Change((Splice(start, end, flow_text(value, like_of(ctx.text, node))),))
         return _rebuild_mapping(ctx, node, wanted, present, hint, rel)
     change = Change()
     for name, entry in present.items():
@@ -202,10 +206,7 @@ def _replace_child(ctx: Context, entry: Entry, value: Value, hint: HintFn, rel: 
 def _rebuild_mapping(
     ctx: Context, node: MappingNode, wanted: dict[str, Value], present: dict[str, Entry], hint: HintFn, rel: Path
 ) -> Change:
-    """Reorder a mapping: each kept entry moves with its own lines (and the comments above it)."""
-    if node.flow_style:
-        start, end = node.start_mark.index + len(locate.anchor_prefix(ctx.text, node)), node.end_mark.index
-        return Change((Splice(start, end, flow_text(wanted, like_of(ctx.text, node))),))
+    """Reorder a block mapping: each kept entry moves with its own lines (and the comments above it)."""
     entries = list(present.values())
     region_start = locate.line_start(ctx.text, entries[0].key.start_mark.index)
     region_end = locate.line_end(ctx.text, locate.entry_end(ctx.text, entries[-1]))
