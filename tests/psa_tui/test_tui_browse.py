@@ -60,9 +60,9 @@ async def test_dense_and_model_pages_are_read_only(config_path: Path) -> None:
     async with app.run_test() as pilot:
         await select(app, pilot, Target("Wan2.1_1.3b", "baseline"))
         form = app.query_one(PresetForm)
-        assert not form.query(Input) and "dense" in str(form.children[0].render())
+        assert not form.query_one("#psa-page").display and "dense" in str(form.query_one("#text-page").render())
         await select(app, pilot, Target("Wan2.1_1.3b"))
-        assert "default_attention  psa_balanced" in str(form.children[0].render())
+        assert "default_attention  psa_balanced" in str(form.query_one("#text-page").render())
 
 
 async def test_density_follows_typing(config_path: Path) -> None:

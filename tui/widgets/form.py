@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.validation import Function, Integer, Number, Validator
 from textual.widget import Widget
@@ -35,22 +35,36 @@ class PresetForm(VerticalScroll):
         self.preset: dict[str, Any] = {}
         self.specs: dict[str, FieldSpec] = {spec.widget_id: spec for spec in psa_fields()}
 
+    def compose(self) -> ComposeResult:
+        # Built once; showing another preset only sets values (rebuilding ~30 widgets is slow).
+        fields = psa_fields()
+        with Vertical(id="psa-page"):
+            yield Label("type  psa", classes="type-line")
+            yield field_row(fields[0], None)
+            yield PyramidEditor(None, None, id="pyramid")
+            for spec in fields[1:]:
+                yield field_row(spec, None)
+        yield Static("", id="text-page")
+
     async def show_psa(self, title: str, preset: dict[str, Any]) -> None:
         self.preset = preset
         self.border_title = title
-        await self.remove_children()
-        rows: list[Widget] = [Label(f"type  psa", classes="type-line")]
-        rows += [field_row(spec, lookup(preset, spec.key)) for spec in psa_fields()[:1]]
-        rows.append(PyramidEditor(preset.get("mask_ratios"), preset.get("mask_mode"), id="pyramid"))
-        rows += [field_row(spec, lookup(preset, spec.key)) for spec in psa_fields()[1:]]
-        await self.mount_all(rows)
+        self.query_one("#text-page").display = False
+        self.query_one("#psa-page").display = True
+        for spec in psa_fields():
+            value = lookup(preset, spec.key)
+            set_widget_value(self.query_one(f"#{spec.widget_id}"), spec, value)
+            self.query_one(f"#{spec.widget_id}-hint", Label).update(_hint(spec, value))
+        await self.query_one(PyramidEditor).show(preset.get("mask_ratios"), preset.get("mask_mode"))
 
     async def show_text(self, title: str, lines: list[str]) -> None:
         """A read-only page: a dense preset, a model summary or a message."""
         self.preset = {}
         self.border_title = title
-        await self.remove_children()
-        await self.mount_all([Static(line, classes="info-line") for line in lines])
+        self.query_one("#psa-page").display = False
+        page = self.query_one("#text-page", Static)
+        page.update("\n".join(lines))
+        page.display = True
 
     # --- jumping -----------------------------------------------------------
 
@@ -121,7 +135,7 @@ def field_row(spec: FieldSpec, value: Any) -> Horizontal:
     return Horizontal(
         Label(spec.key, classes="field-label"),
         make_widget(spec, value),
-        Label(hint, classes="field-hint"),
+        Label(hint, id=f"{spec.widget_id}-hint", classes="field-hint"),
         classes="field-row",
     )
 
@@ -144,6 +158,16 @@ def make_widget(spec: FieldSpec, value: Any) -> Widget:
         compact=True,
         valid_empty=not spec.required,
     )
+
+
+def set_widget_value(widget: Widget, spec: FieldSpec, value: Any) -> None:
+    """Show ``value`` (None: absent) in a widget made by :func:`make_widget`."""
+    if isinstance(widget, Switch):
+        widget.value = value if isinstance(value, bool) else bool(spec.runtime_default)
+    elif isinstance(widget, Select):
+        widget.value = value if value in spec.options and not isinstance(value, bool) else Select.NULL
+    elif isinstance(widget, Input):
+        widget.value = _format(value)
 
 
 def validators_for(spec: FieldSpec) -> list[Validator]:

@@ -59,6 +59,19 @@ class PyramidEditor(Vertical):
                 classes="level-row",
             )
 
+    async def show(self, mask_ratios: Any, mask_mode: Any) -> None:
+        """Show another preset's ratios: values in place when the level count is the same."""
+        ranges = ranges_from_raw(mask_ratios)
+        same_shape = [level for level, _, _ in ranges] == [level for level, _, _ in self.ranges]
+        self.mask_mode, self.ranges = mask_mode, ranges
+        if not same_shape:
+            await self.recompose()
+            return
+        for index, (_, start, end) in enumerate(ranges):
+            self.query_one(f"#mr-{index}-start", Input).value = _short(start)
+            self.query_one(f"#mr-{index}-end", Input).value = _short(end)
+        self._redraw(ranges)
+
     def current_ranges(self) -> list[LevelRange]:
         """The ranges as typed now; a half-typed number keeps the file's value."""
         ranges: list[LevelRange] = []
@@ -75,7 +88,9 @@ class PyramidEditor(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        ranges = self.current_ranges()
+        self._redraw(self.current_ranges())
+
+    def _redraw(self, ranges: list[LevelRange]) -> None:
         self.query_one(PyramidBar).set_ranges(ranges)
         self.query_one("#pyramid-legend", Label).update(render_legend(ranges))
         self.query_one("#pyramid-density", Label).update(describe_density(self.mask_mode, ranges))
