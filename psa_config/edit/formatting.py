@@ -9,7 +9,6 @@ could take for something else are always quoted.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -76,7 +75,13 @@ def reads_as_string(text: str) -> bool:
         return False
 
 
+_YAML11_BOOLS = {"y", "Y", "n", "N"}
+"""YAML 1.1 booleans that PyYAML happens to read as strings; other 1.1 readers do not."""
+
+
 def needs_quotes(value: str) -> bool:
+    if value in _YAML11_BOOLS:
+        return True
     if not _PLAIN_SAFE.fullmatch(value) or value != value.strip():
         return True
     if ": " in value or " #" in value:
@@ -89,8 +94,22 @@ def format_string(value: str, style: str | None = None) -> str:
     if style == "'" and value.isprintable():
         return "'" + value.replace("'", "''") + "'"
     if style in ('"', "'") or needs_quotes(value):
-        return json.dumps(value, ensure_ascii=False)
+        return double_quoted(value)
     return value
+
+
+def double_quoted(value: str) -> str:
+    """A YAML double-quoted scalar; anything not printable (NEL, LS, DEL, controls) is escaped."""
+    out = []
+    for char in value:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 def format_key(value: str | int) -> str:
