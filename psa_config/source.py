@@ -29,7 +29,7 @@ _Loader = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 Path = tuple[Any, ...]
 """A position in the data: model name, 'attention_configs', preset name, key, ..."""
 
-MAX_EXPANDED_NODES = 200_000
+MAX_EXPANDED_NODES = 50_000
 MERGE_TAG = "tag:yaml.org,2002:merge"
 STR_TAG = "tag:yaml.org,2002:str"
 
@@ -97,6 +97,7 @@ def read_source(text: str, path: str) -> SourceDocument:
                 Span(1, 1),
                 f"the document expands to more than {MAX_EXPANDED_NODES} nodes through aliases "
                 "(an alias bomb?); refusing to read it",
+                fix="expand fewer aliases: anchors that refer to anchors multiply the document",
             )
         )
     return document
