@@ -76,7 +76,7 @@ def render_legend(ranges: Sequence[LevelRange]) -> Text:
     text = Text()
     for level, start, end in ranges:
         text.append("■ ", style=LEVEL_STYLE.get(level, "red"))
-        text.append(f"{level} {LEVEL_NAME.get(level, '?')} {max(0.0, end - start):.0%}  ")
+        text.append(f"{level}: {max(0.0, end - start):.0%}  ")
     return text
 
 

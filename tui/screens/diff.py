@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.syntax import Syntax
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -27,7 +27,7 @@ class DiffScreen(ModalScreen[str]):
         with Vertical(classes="dialog wide"):
             yield Label(self._summary(), classes="question")
             with VerticalScroll(id="diff-view"):
-                yield Static(Syntax(self.diff or "(no changes)", "diff", theme="ansi_dark", word_wrap=True))
+                yield Static(colour_diff(self.diff or "(no changes)"), id="diff-text")
             with Horizontal(classes="buttons"):
                 if self.errors:
                     yield Button("Save with errors", variant="error", id="force")
@@ -48,3 +48,12 @@ class DiffScreen(ModalScreen[str]):
             self.notify("The text has errors: use 'Save with errors' to force", severity="warning")
             return
         self.dismiss(choice)
+
+
+def colour_diff(diff: str) -> Text:
+    """The diff as typed, whitespace kept exactly; added lines green, removed red, hunks cyan."""
+    text = Text(no_wrap=True)
+    for line in diff.splitlines(keepends=True):
+        style = "bold" if line.startswith(("+++", "---")) else {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
+        text.append(line, style=style)
+    return text

@@ -22,6 +22,8 @@ from psa_tui.widgets.pyramid import PyramidEditor
 class PresetForm(VerticalScroll):
     """Shows one preset (or a model summary) and turns user changes into edit requests."""
 
+    can_focus = False  # tab goes straight to the first field
+
     class Edit(Message):
         """Set ``key`` (dotted, inside the preset) to ``value``."""
 
@@ -39,7 +41,6 @@ class PresetForm(VerticalScroll):
         # Built once; showing another preset only sets values (rebuilding ~30 widgets is slow).
         fields = psa_fields()
         with Vertical(id="psa-page"):
-            yield Label("type  psa", classes="type-line")
             yield field_row(fields[0], None)
             yield PyramidEditor(None, None, id="pyramid")
             for spec in fields[1:]:
@@ -48,7 +49,7 @@ class PresetForm(VerticalScroll):
 
     async def show_psa(self, title: str, preset: dict[str, Any]) -> None:
         self.preset = preset
-        self.border_title = title
+        self.border_title = f"{title} (psa)"
         self.query_one("#text-page").display = False
         self.query_one("#psa-page").display = True
         for spec in psa_fields():
@@ -168,6 +169,7 @@ def set_widget_value(widget: Widget, spec: FieldSpec, value: Any) -> None:
         widget.value = value if value in spec.options and not isinstance(value, bool) else Select.NULL
     elif isinstance(widget, Input):
         widget.value = _format(value)
+        widget.cursor_position = 0  # show the start of a long value
 
 
 def validators_for(spec: FieldSpec) -> list[Validator]:

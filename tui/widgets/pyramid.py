@@ -46,13 +46,14 @@ class PyramidEditor(Vertical):
         self.ranges = ranges_from_raw(mask_ratios)
 
     def compose(self) -> ComposeResult:
-        yield Label(Text("mask_ratios", style="bold"), classes="pyramid-title")
-        yield PyramidBar(self.ranges, id="pyramid-bar")
+        yield Horizontal(
+            Label("mask_ratios", classes="field-label"), PyramidBar(self.ranges, id="pyramid-bar"), classes="level-row"
+        )
         yield Label(render_legend(self.ranges), id="pyramid-legend")
         yield Label(describe_density(self.mask_mode, self.ranges), id="pyramid-density")
         for index, (level, start, end) in enumerate(self.ranges):
             yield Horizontal(
-                Label(Text(f"{level} {LEVEL_NAME.get(level, '?')}", style=LEVEL_STYLE.get(level, "red")), classes="level-label"),
+                Label(_level_text(level), classes="level-label"),
                 _bound_input(start, f"mr-{index}-start"),
                 Label("→", classes="level-arrow"),
                 _bound_input(end, f"mr-{index}-end"),
@@ -131,6 +132,13 @@ def _bound_input(value: float, widget_id: str) -> Input:
         classes="level-input",
         tooltip="Share of the ranked key blocks, 0..1 (start = previous end)",
     )
+
+
+def _level_text(level: int) -> Text:
+    text = Text("  ")
+    text.append("■ ", style=LEVEL_STYLE.get(level, "red"))
+    text.append(f"{level} {LEVEL_NAME.get(level, '?')}")
+    return text
 
 
 def _short(value: float) -> str:

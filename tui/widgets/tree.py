@@ -70,7 +70,8 @@ class ConfigTree(Tree[Target]):
 
 
 def preset_label(name: str, is_default: bool, diagnostics: list[Diagnostic]) -> Text:
-    text = Text("★ " if is_default else "  ", style="bold yellow")
+    text = Text()
+    text.append("★ " if is_default else "  ", style="bold yellow")
     text.append(name)
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
