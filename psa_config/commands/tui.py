@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+from pathlib import Path
 from typing import Any
 
-DEFAULT_FILE = "attention_config.yaml"
+DEFAULT_FILE = str(Path("configs") / "attention_config.yaml")
+"""The same default as ``psa-config check``."""
 INSTALL_HINT = "the TUI needs the tui extra: pip install 'psa-config[tui]'"
 
 
