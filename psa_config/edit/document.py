@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from ruamel.yaml.nodes import Node
+from yaml.nodes import Node
 
 from psa_config.edit import locate, operations
 from psa_config.edit.formatting import Value

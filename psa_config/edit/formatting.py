@@ -13,13 +13,12 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from functools import lru_cache
 
 import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from psa_config.edit.errors import EditError
+from psa_config.yaml12 import core_value
 
 Scalar = bool | int | float | str
 Value = Scalar | Sequence["Value"] | Mapping[str | int, "Value"]
@@ -62,16 +61,16 @@ def format_number(value: int | float, like: str | None = None) -> str:
     return format_float(float(value), like_decimals or 1)
 
 
-@lru_cache(maxsize=1)
-def _yaml12() -> YAML:
-    return YAML(typ="safe", pure=True)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def reads_as_string(text: str) -> bool:
-    """Whether both PyYAML (YAML 1.1) and YAML 1.2 read ``text`` as exactly this plain string."""
+    """Whether both PyYAML (YAML 1.1, the runtime) and YAML 1.2 read plain ``text`` as this very string."""
+    if core_value(text) != text:
+        return False
     try:
-        return yaml.safe_load(text) == text and _yaml12().load(text) == text
-    except Exception:  # any parse failure means: not a safe plain scalar
+        return bool(yaml.load(text, Loader=_LOADER) == text)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
         return False
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ruamel.yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node
 
 from psa_config.edit import locate, templates
 from psa_config.edit.errors import EditError
