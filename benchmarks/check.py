@@ -6,8 +6,9 @@ Runs, interleaved, N times each:
 * ``check-jsonschema --schemafile schema/attention_config.schema.json configs/attention_config.yaml``
 * ``python -c pass`` (the interpreter's own start-up: the floor under any Python CLI)
 
-and prints the median/min/max wall time, the peak resident memory of each
-child (``os.wait4`` rusage, per process), the ratio and the targets (median
+and prints the median/min/max wall time, the median CPU time (user + sys,
+steadier than wall time when the machine is shared), the peak resident memory
+of each child (``os.wait4`` rusage, per process), the ratio and the targets (median
 under 0.25 s, faster than check-jsonschema). ``--importtime`` adds the slowest
 imports of one ``psa-config check`` (``python -X importtime``).
 
@@ -35,6 +36,7 @@ TARGET_SECONDS = 0.25
 @dataclass
 class Sample:
     seconds: float
+    cpu_seconds: float
     peak_mb: float
     returncode: int
 
@@ -65,7 +67,8 @@ def run_once(argv: list[str]) -> Sample:
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return Sample(seconds, usage.ru_maxrss / 1024, process.returncode)  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, cpu, usage.ru_maxrss / 1024, process.returncode)  # ru_maxrss is in KiB on Linux
 
 
 def quiet_env() -> dict[str, str]:
@@ -86,14 +89,16 @@ def measure(tools: list[Tool], runs: int, warmup: int) -> None:
 
 def table(tools: list[Tool]) -> str:
     width = max(len(tool.label) for tool in tools)
-    header = f"{'command':<{width}} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MB':>8} {'exit':>5}"
+    header = f"{'command':<{width}} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>7} {'peak MB':>8} {'exit':>5}"
     rows = [header, "-" * len(header)]
     for tool in tools:
         seconds = [s.seconds for s in tool.samples]
         exits = ",".join(sorted({str(s.returncode) for s in tool.samples}))
         peak = max(s.peak_mb for s in tool.samples)
+        cpu = statistics.median(s.cpu_seconds for s in tool.samples)
         rows.append(
-            f"{tool.label:<{width}} {tool.median():>9.3f} {min(seconds):>7.3f} {max(seconds):>7.3f} {peak:>8.1f} {exits:>5}"
+            f"{tool.label:<{width}} {tool.median():>9.3f} {min(seconds):>7.3f} {max(seconds):>7.3f}"
+            f" {cpu:>7.3f} {peak:>8.1f} {exits:>5}"
         )
     return "\n".join(rows)
 
@@ -140,7 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     floor = Tool("python -c pass (interpreter start-up)", [sys.executable, "-c", "pass"])
     tools = [ours, theirs, floor]
     measure(tools, args.runs, args.warmup)
-    print(f"{args.runs} runs each, interleaved, after {args.warmup} warm-up runs; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+    print(
+        f"{args.runs} runs each, interleaved, after {args.warmup} warm-up runs; {os.cpu_count()} CPUs; "
+        f"Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.2f}"
+    )
     print(table(tools))
     print(verdict(ours, theirs))
     if args.importtime:
