@@ -188,7 +188,7 @@ def sweep(rows: list[tuple]) -> None:
     """Kernel time of each launch variant, against dense in the same run (no reference check)."""
     variants = [
         {"key_tile": t, "block_q": bq, "num_warps": w, "num_stages": s}
-        for t in (64, 128) for bq in (64, 128) for w in (4, 8) for s in (2, 3)
+        for t in (64, 128) for bq in (64, 128) for w in (4, 8) for s in (2, 3, 4)
     ]
     for shape_name, preset_name, *_published in rows:
         batch, heads, length, dim = SHAPES[shape_name]
@@ -212,8 +212,39 @@ def sweep(rows: list[tuple]) -> None:
         for ideal, ms, err, launch in sorted(results, key=lambda item: -item[0])[:4]:
             print(f"sweep {shape_name} | {preset_name} | dense {dense:.2f} | {launch} | kernel {ms:.2f} ms "
                   f"| /ideal {ideal:.2f} | vs default {err:.1e}", flush=True)
+        _sweep_estimate(q, k, preset, dense)
         del q, k, v, scores, levels, reference_out
         torch.cuda.empty_cache()
+
+
+def _sweep_estimate(q: torch.Tensor, k: torch.Tensor, preset: PsaPreset, dense: float) -> None:
+    from psa_kernels.encode import encode_levels, pyramid
+    from psa_kernels.estimate import estimate_importance_triton, sampled_rows
+    from psa_kernels.sampling import sample_offsets
+
+    size = preset.block_size
+    batch, heads = q.shape[:2]
+    offsets = sample_offsets(batch, heads, size.m, size.m // 4, seed=0, device=q.device)
+    parts = {
+        "sample offsets": lambda: sample_offsets(batch, heads, size.m, size.m // 4, seed=0, device=q.device),
+        "gather q": lambda: sampled_rows(q, size.m, offsets),
+        "pyramid k": lambda: pyramid(k, size.n),
+    }
+    scores = psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n, seed=0)
+    levels = psa_kernels.assign_levels(scores, preset, k=k, text_length=0)
+    parts["encode levels"] = lambda: encode_levels(levels)
+    for name, fn in parts.items():
+        print(f"part {name}: {cuda_median_ms(fn, budget_ms=200):.3f} ms ({100 * cuda_median_ms(fn, budget_ms=200) / dense:.2f}% of dense)")
+    for block_r in (64, 128):
+        for block_c in (64, 128):
+            for warps in (4, 8):
+                launch = {"block_r": block_r, "block_c": block_c, "num_warps": warps}
+                try:
+                    ms = cuda_median_ms(lambda: estimate_importance_triton(
+                        q, k, block_m=size.m, block_n=size.n, seed=0, **launch), budget_ms=300, most=10)
+                    print(f"estimate {launch}: {ms:.3f} ms ({100 * ms / dense:.2f}% of dense)", flush=True)
+                except Exception as exc:  # noqa: BLE001
+                    print(f"estimate {launch}: {type(exc).__name__}: {str(exc)[:100]}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,7 +72,16 @@ def sampled_rows(x: torch.Tensor, block: int, offsets: torch.Tensor) -> torch.Te
 
 
 def estimate_importance_triton(
-    q: torch.Tensor, k: torch.Tensor, *, block_m: int, block_n: int, seed: int | None
+    q: torch.Tensor,
+    k: torch.Tensor,
+    *,
+    block_m: int,
+    block_n: int,
+    seed: int | None,
+    block_r: int = 64,
+    block_c: int = 64,
+    num_warps: int = 4,
+    num_stages: int = 2,
 ) -> torch.Tensor:
     """Same function as :func:`psa_kernels.reference.estimate_importance` (float32 result)."""
     batch, heads, length, dim = q.shape
@@ -84,11 +93,11 @@ def estimate_importance_triton(
     n_rows, n_keys = qs.shape[2], ks.shape[2]
     maxima = torch.empty(batch * heads, n_rows, nk, device=q.device, dtype=torch.float32)
     scores = torch.empty(batch, heads, mq, nk, device=q.device, dtype=torch.float32)
-    block_r = max(64, sm)
+    block_r = max(block_r, sm)
     grid = (triton.cdiv(n_rows, block_r), batch * heads)
     _estimate_fwd[grid](
         qs, ks, maxima, scores, LOG2E / math.sqrt(dim), n_rows, n_keys, nk, mq,
-        BLOCK_R=block_r, BLOCK_C=64, BLOCK_J=64, SM=sm, SN=sn, HEAD_DIM=dim,
-        PRECISION="ieee" if q.dtype == torch.float32 else "tf32",
+        BLOCK_R=block_r, BLOCK_C=max(block_c, sn), BLOCK_J=64, SM=sm, SN=sn, HEAD_DIM=dim,
+        PRECISION="ieee" if q.dtype == torch.float32 else "tf32", num_warps=num_warps, num_stages=num_stages,
     )
     return scores / scores.sum(dim=-1, keepdim=True)
