@@ -139,15 +139,6 @@ def format_flow(value: Value, likes: Sequence[str | None] = ()) -> str:
     return format_scalar(value, None, likes[0] if likes else None)  # type: ignore[arg-type]
 
 
-def scalar_texts(text: str, node: Node) -> list[str]:
-    """The literal texts of a sequence's scalar items (``[0.00, 0.50]`` -> ``['0.00', '0.50']``)."""
-    if isinstance(node, SequenceNode):
-        return [text[i.start_mark.index : i.end_mark.index] for i in node.value if isinstance(i, ScalarNode)]
-    if isinstance(node, ScalarNode):
-        return [text[node.start_mark.index : node.end_mark.index]]
-    return []
-
-
 def newline_of(text: str) -> str:
     """The document's line break: CRLF if its first break is CRLF, else LF."""
     index = text.find("\n")

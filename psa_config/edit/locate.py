@@ -223,9 +223,18 @@ def anchors_within(node: Node, start: int, end: int) -> Iterator[Node]:
 
 def scalar_span(text: str, node: ScalarNode) -> tuple[int, int]:
     """The scalar's own characters, without a leading ``&anchor`` or ``!tag``."""
-    start, end = node.start_mark.index, node.end_mark.index
+    start, end = node.start_mark.index, scalar_end(text, node)
     prefix = _PREFIX.match(text, start, end) if text[start : start + 1] in ("&", "!") else None
     return (prefix.end() if prefix else start), end
+
+
+def scalar_end(text: str, node: ScalarNode) -> int:
+    """End of a scalar's text; a block scalar (``|``, ``>``) ends at its last non-blank character,
+    not at the next token as its end mark does."""
+    end = node.end_mark.index
+    if node.style in ("|", ">"):
+        end = node.start_mark.index + len(text[node.start_mark.index : end].rstrip())
+    return end
 
 
 def anchor_prefix(text: str, node: Node) -> str:
@@ -259,7 +268,9 @@ def is_empty_null(node: Node) -> bool:
 
 def leaf_end(text: str, node: Node) -> int:
     """End of the last character a node really spans (block collections end at the next token)."""
-    if isinstance(node, ScalarNode) or node.flow_style:
+    if isinstance(node, ScalarNode):
+        return scalar_end(text, node)
+    if node.flow_style:
         return node.end_mark.index
     if isinstance(node, MappingNode):
         pairs = list(node.value)

@@ -16,6 +16,9 @@ from psa_config.edit.render import HintFn, Like, Path, block_lines, flow_text, l
 from psa_config.edit.splice import Change, Splice, apply
 
 
+STR_TAG = "tag:yaml.org,2002:str"
+
+
 @dataclass(frozen=True)
 class Context:
     """The text being edited and what the engine knows about it."""
@@ -112,6 +115,8 @@ def replace_value(ctx: Context, entry: Entry, value: Value, hint: HintFn, rel: P
     if isinstance(value, (list, tuple)) and isinstance(node, SequenceNode):
         return _replace_sequence(ctx, entry, list(value))
     if not isinstance(value, (list, tuple, Mapping)) and isinstance(node, ScalarNode):
+        if isinstance(value, str) and node.tag == STR_TAG and node.value == value:
+            return Change()  # same text, whatever its style (block scalars included)
         start, end = own_span(ctx, entry)
         new = scalar_text(value, like_of(ctx.text, node))
         return Change((Splice(start, end, new),)) if new != ctx.text[start:end] else Change()

@@ -331,3 +331,15 @@ def test_missing_model_and_malformed_yaml() -> None:
     with pytest.raises(MalformedYamlError) as info:
         Document.from_text(textwrap.dedent("a:\n  b: [1, 2\n  c: 3\n")).set_default("a", "b")
     assert info.value.line >= 2
+
+
+def test_block_scalars_end_at_their_text() -> None:
+    d = doc("anchors.yaml")
+    edited = d.set_value("Wan2.1_1.3b", "psa_block", "description", "one line")
+    assert only_changed(d.text, edited.text) == ["      description: one line"]
+    assert preset(edited.text, "psa_block", "Wan2.1_1.3b")["use_rearrange"] is True
+    edited = d.remove_preset("Wan2.1_1.3b", "psa_block")
+    assert list(yaml.safe_load(edited.text)["Wan2.1_1.3b"]["attention_configs"]) == ["baseline", "dense_folded"]
+    edited = d.set_value("Wan2.1_1.3b", "dense_folded", "description", "x").set_value("Wan2.1_1.3b", "psa_block", "verbose", True)
+    assert edited.text.endswith("      description: x\n")
+    assert "      log_dir: >-\n        ./psa_logs/\n      verbose: true\n" in edited.text
