@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Mapping
 from typing import TextIO
 
 from psa_config.errors import UsageError
 from psa_config.report.base import Reporter
-from psa_config.report.github import GithubReporter
-from psa_config.report.json_report import JsonReporter
-from psa_config.report.sarif import SarifReporter
-from psa_config.report.text import TextReporter
 
-_REPORTERS: dict[str, Callable[[], Reporter]] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "github": GithubReporter,
-    "sarif": SarifReporter,
+_REPORTERS: dict[str, tuple[str, str]] = {
+    "text": ("psa_config.report.text", "TextReporter"),
+    "json": ("psa_config.report.json_report", "JsonReporter"),
+    "github": ("psa_config.report.github", "GithubReporter"),
+    "sarif": ("psa_config.report.sarif", "SarifReporter"),
 }
+"""Format name -> (module, class). Only the chosen reporter is imported: check's start-up is the product."""
 
 
 def available_formats() -> list[str]:
@@ -28,11 +26,12 @@ def available_formats() -> list[str]:
 def get_reporter(name: str) -> Reporter:
     """The reporter registered under ``name``; :class:`UsageError` for an unknown name."""
     try:
-        factory = _REPORTERS[name]
+        module, cls = _REPORTERS[name]
     except KeyError:
         choices = ", ".join(available_formats())
         raise UsageError(f"unknown output format {name!r} (choose from {choices})") from None
-    return factory()
+    reporter: Reporter = getattr(importlib.import_module(module), cls)()
+    return reporter
 
 
 def default_format(environ: Mapping[str, str], stream: TextIO) -> str:

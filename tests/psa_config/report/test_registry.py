@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import pytest
 
@@ -59,3 +61,14 @@ def test_no_colour_on_a_closed_stream() -> None:
     stream = FakeTerminal(True)
     stream.isatty = lambda: (_ for _ in ()).throw(ValueError("closed"))  # type: ignore[method-assign]
     assert use_color({}, stream) is False
+
+
+def test_only_the_chosen_reporter_is_imported() -> None:
+    code = (
+        "import sys; from psa_config.report import get_reporter; get_reporter('text'); "
+        "print(sorted(m for m in sys.modules if m.startswith('psa_config.report.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "psa_config.report.text" in out
+    assert "psa_config.report.sarif" not in out
+    assert "psa_config.report.github" not in out
