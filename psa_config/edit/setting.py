@@ -159,6 +159,8 @@ def _replace_whole(ctx: Context, entry: Entry, value: Value, like: Like | None, 
     if isinstance(value, Mapping) and not entry.mapping.flow_style and entry.alias is None:
         indent = locate.column_of(ctx.text, entry.key.start_mark.index) + ctx.step
         lines = block_lines(value, indent, ctx.step, lambda p: hint((*rel, *p)))
+        if start == end:  # an empty value: keep a comment after the colon on its line
+            start = end = locate.line_end(ctx.text, start)
         return Change((Splice(start, end, ctx.newline + ctx.newline.join(lines)),))
     text = flow_text(value, like) if isinstance(value, (list, tuple, Mapping)) else scalar_text(value, like)
     lead = " " if start == locate.colon_after(ctx.text, entry.key) and entry.alias is None else ""

@@ -343,3 +343,19 @@ def test_block_scalars_end_at_their_text() -> None:
     edited = d.set_value("Wan2.1_1.3b", "dense_folded", "description", "x").set_value("Wan2.1_1.3b", "psa_block", "verbose", True)
     assert edited.text.endswith("      description: x\n")
     assert "      log_dir: >-\n        ./psa_logs/\n      verbose: true\n" in edited.text
+
+
+def test_empty_value_with_a_comment_gets_its_mapping_below_the_comment() -> None:
+    text = "M:\n  attention_configs:\n    p:\n      sim_thresholds:   # none yet\n      verbose: true\n"
+    edited = Document.from_text(text).set_value("M", "p", "sim_thresholds.x2", 0.5)
+    assert edited.text == (
+        "M:\n  attention_configs:\n    p:\n      sim_thresholds:   # none yet\n        x2: 0.5\n      verbose: true\n"
+    )
+    edited = Document.from_text(text).set_value("M", "p", "sim_thresholds", 1)
+    assert "      sim_thresholds: 1   # none yet\n" in edited.text
+
+
+def test_document_start_marker_and_comments_between_models() -> None:
+    text = "---\n# header\nA:\n  default_attention: a\n  attention_configs:\n    a: {type: dense}\n\n# B next\nB:\n  x: 1\n"
+    edited = Document.from_text(text).add_model("C")
+    assert edited.text.startswith(text) and edited.text[len(text):].startswith("\nC:\n")
