@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, Tree
 
 from psa_tui import dryrun
 from psa_tui import screens
-from psa_config.edit import EditError, FileChangedError, RefusedError, SharedValueError
+from psa_config.errors import PsaConfigError
 
 from psa_tui.session import Session
 from psa_tui.summary import dense_lines, model_lines
@@ -167,12 +167,14 @@ class PsaConfigApp(App[int]):
         """
         try:
             changed = change()
-        except SharedValueError as exc:
-            self._offer_anchor_edit(str(exc), anchored)
-            return False
-        except EditError as exc:
-            self.notify(str(exc), title="Edit refused", severity="error", timeout=8)
-            self._sync_form()
+        except PsaConfigError as exc:  # the engine's EditError and its kinds
+            from psa_config.edit import SharedValueError
+
+            if isinstance(exc, SharedValueError):
+                self._offer_anchor_edit(str(exc), anchored)
+            else:
+                self.notify(str(exc), title="Edit refused", severity="error", timeout=8)
+                self._sync_form()
             return False
         for note in self.session.notes:
             self.notify(note, title="Note")
@@ -291,11 +293,11 @@ class PsaConfigApp(App[int]):
     def _save(self, force: bool) -> None:
         try:
             self.session.save(force=force)
-        except FileChangedError as exc:
-            self.notify(f"{exc} (ctrl+l reloads)", title="Not saved", severity="error", timeout=10)
-            return
-        except (RefusedError, EditError, OSError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+        except (PsaConfigError, OSError) as exc:  # RefusedError, FileChangedError, unwritable folder
+            from psa_config.edit import FileChangedError
+
+            hint = " (ctrl+l reloads)" if isinstance(exc, FileChangedError) else ""
+            self.notify(f"{exc}{hint}", title="Not saved", severity="error", timeout=10)
             return
         self._disk_warned = False
         self._show_session(None)

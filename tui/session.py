@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from psa_config import check_text
 from psa_config.diagnostics import Diagnostic
-from psa_config.edit import Document, SaveResult, read_text, save, unified_diff, validate
 from psa_config.errors import UnreadableInputError
+
+if TYPE_CHECKING:
+    from psa_config.edit import Document, SaveResult
 
 
 @dataclass
@@ -124,6 +126,8 @@ class Session:
         Raises the engine's :class:`EditError` (``SharedValueError`` when the
         value comes from an anchor and ``edit_anchor`` is false).
         """
+        from psa_config.edit import Document
+
         document = operation(Document.from_text(self.text, str(self.path), edit_anchor=edit_anchor))
         self.notes = document.notes
         return self.replace(document.text)
@@ -150,10 +154,14 @@ class Session:
 
     def diff(self) -> str:
         """Unified diff from the saved text to the current one."""
+        from psa_config.edit import unified_diff
+
         return unified_diff(self.saved_text, self.text, str(self.path))
 
     def new_errors(self) -> list[Diagnostic]:
         """Errors the current text has that the saved one did not (saving them needs force)."""
+        from psa_config.edit import Document, validate
+
         return validate(Document.from_text(self.text, str(self.path)), self.saved_text).new_errors
 
     def changed_on_disk(self) -> bool:
@@ -174,7 +182,10 @@ class Session:
 
         Raises ``RefusedError`` (new errors, unless ``force``) or ``FileChangedError``.
         """
-        result = save(Document.from_text(self.text, str(self.path)), self.path, original_text=self.saved_text, force=force)
+        from psa_config.edit import Document, save
+
+        document = Document.from_text(self.text, str(self.path))
+        result = save(document, self.path, original_text=self.saved_text, force=force)
         self.saved_text = self.text
         self.mtime_ns = _mtime(self.path)
         return result
@@ -187,6 +198,22 @@ class Session:
         self.undo_stack.clear()
         self.redo_stack.clear()
         self.refresh()
+
+
+def read_text(path: Path) -> str:
+    """The file's text exactly as stored (CRLF kept). The edit engine is imported on first edit."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableInputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UnreadableInputError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise UnreadableInputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableInputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
 def parse_lenient(text: str) -> dict[str, Any] | None:

@@ -44,7 +44,7 @@ async def test_form_shows_the_right_widgets_and_values(config_path: Path) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await select(app, pilot, Target("Wan2.1_1.3b", "psa_topk"))
         form = app.query_one(PresetForm)
-        assert form.border_title == "Wan2.1_1.3b / psa_topk"
+        assert form.border_title == "Wan2.1_1.3b / psa_topk (psa)"
         assert form.query_one("#field-mask-mode", Select).value == "topk"
         assert form.query_one("#field-block-size-n", Select).value == 32
         assert form.query_one("#field-use-sim-mask", Switch).value is False

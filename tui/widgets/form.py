@@ -15,6 +15,8 @@ from textual.validation import Function, Integer, Number, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch
 
+from psa_config.model import LEVELS
+
 from psa_tui.fields import FieldSpec, Kind, lookup, psa_fields
 from psa_tui.widgets.pyramid import PyramidEditor
 
@@ -42,7 +44,8 @@ class PresetForm(VerticalScroll):
         fields = psa_fields()
         with Vertical(id="psa-page"):
             yield field_row(fields[0], None)
-            yield PyramidEditor(None, None, id="pyramid")
+            # Composed with the five usual levels so most presets need no recompose.
+            yield PyramidEditor({level: [0.0, 0.0] for level in LEVELS}, None, id="pyramid")
             for spec in fields[1:]:
                 yield field_row(spec, None)
         yield Static("", id="text-page")
