@@ -78,8 +78,8 @@ _YAML11_BOOLS = {"y", "Y", "n", "N"}
 """YAML 1.1 booleans that PyYAML happens to read as strings; other 1.1 readers do not."""
 
 
-def needs_quotes(value: str) -> bool:
-    if value in _YAML11_BOOLS:
+def needs_quotes(value: str, *, key: bool = False) -> bool:
+    if value in _YAML11_BOOLS and not key:  # keys such as block_size's `n` stay plain, as in every file
         return True
     if not _PLAIN_SAFE.fullmatch(value) or value != value.strip():
         return True
@@ -111,8 +111,13 @@ def double_quoted(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def format_key(value: str | int) -> str:
-    return str(value) if isinstance(value, int) else format_string(value)
+def format_key(value: str | int, style: str | None = None) -> str:
+    """A mapping key: plain where every reader agrees (``n`` included), else quoted."""
+    if isinstance(value, int):
+        return str(value)
+    if style in ('"', "'") or needs_quotes(value, key=True):
+        return format_string(value, style or '"')
+    return value
 
 
 def format_scalar(value: Scalar, like: ScalarNode | None = None, like_text: str | None = None) -> str:

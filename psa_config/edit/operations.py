@@ -185,7 +185,7 @@ def rename_preset(ctx: Context, model: str, old: str, new: str) -> Change:
     entry = preset_entry(ctx, model, old)
     _check_new_name(preset_names(ctx, model), new, "preset")
     start, end = locate.scalar_span(ctx.text, entry.key)
-    change = Change((Splice(start, end, format_string(new, entry.key.style)),), (f"renamed {old!r} to {new!r}",))
+    change = Change((Splice(start, end, format_key(new, entry.key.style)),), (f"renamed {old!r} to {new!r}",))
     if _default_value(ctx, model) == old:
         change += set_path(ctx, (model,), (DEFAULT,), new, model_hint(ctx, model))
         change += Change(notes=(f"default_attention of {model!r} now names {new!r}",))
@@ -260,7 +260,7 @@ def copy_entry(ctx: Context, entry: Entry, new_key: str) -> str:
     if not entry.mapping.flow_style:
         end = locate.line_end(text, end)
     key_start, key_end = locate.scalar_span(text, entry.key)
-    splices = [Splice(key_start - start, key_end - start, format_string(new_key, entry.key.style))]
+    splices = [Splice(key_start - start, key_end - start, format_key(new_key, entry.key.style))]
     for node in locate.anchors_within(entry.value, start, end):
         prefix = locate.anchor_prefix(text, node)
         at = node.start_mark.index

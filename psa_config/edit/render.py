@@ -25,6 +25,8 @@ class Like:
     """Literal texts of a sequence's scalar items."""
     flow: bool = True
     """Whether a collection is written in flow style (``[a, b]``, ``{k: v}``)."""
+    indentless: bool = False
+    """A block sequence whose ``-`` sits at its key's column (``key:\n- a``)."""
     children: Mapping[str, Like] = field(default_factory=dict)
 
 
@@ -32,14 +34,18 @@ PLAIN = Like()
 HintFn = Callable[[Path], Like | None]
 
 
-def like_of(text: str, node: Node) -> Like:
-    """Capture the style of ``node`` as written in ``text``."""
+def like_of(text: str, node: Node, key: Node | None = None) -> Like:
+    """Capture the style of ``node`` (the value of ``key``, if given) as written in ``text``."""
     if isinstance(node, ScalarNode):
         start, end = locate.scalar_span(text, node)
         return Like(text=text[start:end], style=node.style)
     if isinstance(node, SequenceNode):
-        items = tuple(text[i.start_mark.index : i.end_mark.index] for i in node.value if isinstance(i, ScalarNode))
-        return Like(items=items, flow=bool(node.flow_style))
+        items = tuple(text[slice(*locate.scalar_span(text, i))] for i in node.value if isinstance(i, ScalarNode))
+        indentless = key is not None and not node.flow_style and bool(node.value) and (
+            locate.column_of(text, text.rfind("-", 0, node.value[0].start_mark.index))
+            == locate.column_of(text, key.start_mark.index)
+        )
+        return Like(items=items, flow=bool(node.flow_style), indentless=indentless)
     children = {locate.key_text(k): like_of(text, v) for k, v in locate.entries(node)} if isinstance(node, MappingNode) else {}
     return Like(flow=bool(getattr(node, "flow_style", False)), children=children)
 
@@ -87,7 +93,8 @@ def block_lines(value: Mapping[str | int, Value], indent: int, step: int, hint: 
             lines.extend(block_lines(item, indent + step, step, hint, sub))
         elif isinstance(item, (list, tuple)) and like is not None and not like.flow:
             lines.append(f"{pad}{format_key(key)}:")
-            lines.extend(f"{pad}{' ' * step}- {_item_text(v, like, i)}" for i, v in enumerate(item))
+            dash = pad if like.indentless else pad + " " * step
+            lines.extend(f"{dash}- {_item_text(v, like, i)}" for i, v in enumerate(item))
         else:
             lines.append(f"{pad}{format_key(key)}: {flow_text(item, like)}")
     return lines
@@ -100,27 +107,31 @@ def sibling_hint(text: str, siblings: Sequence[Node]) -> HintFn:
         for node in siblings:
             found = _walk(node, path)
             if found is None and path and path[-1].isdigit():
-                found = _first_value(_walk(node, path[:-1]))  # another level of the same mapping
+                found = _first_entry(_walk(node, path[:-1]))  # another level of the same mapping
             if found is not None:
-                return like_of(text, found)
+                return like_of(text, found[1], found[0])
         return None
 
     return hint
 
 
-def _walk(node: Node, path: Path) -> Node | None:
+def _walk(node: Node | None, path: Path) -> tuple[Node | None, Node] | None:
+    """(key, value) at ``path`` below ``node`` (key ``None`` for the empty path)."""
+    if node is None:
+        return None
+    key: Node | None = None
     for name in path:
         if not isinstance(node, MappingNode):
             return None
         entry = locate.find_entry(node, name)
         if entry is None:
             return None
-        node = entry.value
-    return node
+        key, node = entry.key, entry.value
+    return key, node
 
 
-def _first_value(node: Node | None) -> Node | None:
-    if isinstance(node, MappingNode):
-        for _, value in locate.entries(node):
-            return value
+def _first_entry(found: tuple[Node | None, Node] | None) -> tuple[Node | None, Node] | None:
+    if found is not None and isinstance(found[1], MappingNode):
+        for key, value in locate.entries(found[1]):
+            return key, value
     return None

@@ -149,7 +149,8 @@ def test_single_edit_touches_only_its_lines_and_loads_as_intended(data: st.DataO
         allowed.add(text.count("\n") + 1)  # appending after a last line without a line break
     if allowed is not None:
         assert touched <= allowed, (touched, allowed)
-    if touched and _has(load(text), path):
+    multiline_string = allowed is not None and len(allowed) > 1 and isinstance(get(load(text), path) if _has(load(text), path) else None, str)
+    if touched and _has(load(text), path) and not multiline_string:  # a block scalar may become one line
         assert sum(map(len, new_changed)) == sum(map(len, old_changed))  # replaced in place, line count kept
 
 
