@@ -9,6 +9,8 @@ from typing import Protocol
 from rich.console import RenderableType
 
 INSTALL_HINT = "Dry-runs need the kernels extra: pip install 'psa-config[kernels]'"
+TUI_HEADS = 1
+"""One head: the runner's CPU reduction of the sequence, at half its cost, for an interactive answer."""
 
 
 class Progress(Protocol):

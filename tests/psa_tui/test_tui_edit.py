@@ -238,7 +238,7 @@ async def test_dry_run_shows_progress_and_report(config_path: Path, monkeypatch)
 
     calls: list[tuple[str, str]] = []
 
-    def fake_run(text, path, model, preset, progress):  # type: ignore[no-untyped-def]
+    def fake_run(text, path, model, preset, progress, heads=None):  # type: ignore[no-untyped-def]
         calls.append((model, preset))
         progress.start(2)
         progress.step("preset psa_topk")

@@ -60,7 +60,7 @@ class DryRunScreen(ModalScreen[None]):
         worker = get_current_worker()
         report: RenderableType
         try:
-            report = dryrun.run(self.text, self.path, self.model, self.preset, _ThreadProgress(self))
+            report = dryrun.run(self.text, self.path, self.model, self.preset, _ThreadProgress(self), heads=dryrun.TUI_HEADS)
         except ConfigError as exc:
             report = Text(f"Fix the errors first: {exc}", style="red")
         except Exception as exc:  # a failed dry-run is reported, never fatal to the editor
