@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node
 
 from psa_config.edit import locate, templates
 from psa_config.edit.errors import EditError
-from psa_config.edit.formatting import Value, format_key, format_string
+from psa_config.edit.formatting import Value, format_key
 from psa_config.edit.locate import Entry
 from psa_config.edit.render import HintFn, Path, block_lines, flow_text, sibling_hint
 from psa_config.edit.setting import Context, insert_block_lines, insert_flow_text, remove_entry, set_path

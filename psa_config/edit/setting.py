@@ -46,30 +46,28 @@ class Context:
 def set_path(ctx: Context, base: Path, rel: Path, value: Value, hint: HintFn) -> Change:
     """Set ``rel`` (keys below the mapping at ``base``) to ``value``, inserting missing keys."""
     located = locate.lookup(ctx.root, base)
-    walked = list(located.entries)
-    crossings = list(located.crossings)
+    walked, crossings = list(located.entries), list(located.crossings)
     node: Node | None = walked[-1].value if walked else ctx.root
     depth = 0
-    for depth, name in enumerate(rel):  # noqa: B007 (depth is used after the loop)
-        entry = locate.find_entry(node, name) if isinstance(node, MappingNode) else None
+    while depth < len(rel):
+        entry = locate.find_entry(node, rel[depth]) if isinstance(node, MappingNode) else None
         if entry is None:
             break
-        crossings.extend(locate.crossings_of(entry, (*base, *rel[: depth + 1])))
+        depth += 1
+        crossings.extend(locate.crossings_of(entry, (*base, *rel[:depth])))
         walked.append(entry)
         node = entry.value
-    else:
-        depth = len(rel)
-    notes = sharing_notes(ctx, walked, crossings, ".".join((*base, *rel)))
+    notes = Change(notes=sharing_notes(ctx, walked, crossings, ".".join((*base, *rel))))
     if depth == len(rel):
-        return replace_value(ctx, walked[-1], value, hint, rel) + Change(notes=notes)
+        return replace_value(ctx, walked[-1], value, hint, rel) + notes
     nested: Value = value
     for name in reversed(rel[depth + 1 :]):
         nested = {name: nested}
     if isinstance(node, MappingNode):
-        return insert_entry(ctx, node, rel[depth], nested, hint, rel[:depth]) + Change(notes=notes)
+        return insert_entry(ctx, node, rel[depth], nested, hint, rel[:depth]) + notes
     if not walked or node is ctx.root:
         raise EditError(f"{'.'.join(base)} is not a mapping")
-    return replace_value(ctx, walked[-1], {rel[depth]: nested}, hint, rel[:depth]) + Change(notes=notes)
+    return replace_value(ctx, walked[-1], {rel[depth]: nested}, hint, rel[:depth]) + notes
 
 
 def sharing_notes(ctx: Context, walked: Sequence[Entry], crossings: Sequence[str], dotted: str) -> tuple[str, ...]:
