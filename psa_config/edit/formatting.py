@@ -132,18 +132,6 @@ def format_scalar(value: Scalar, like: ScalarNode | None = None, like_text: str 
     raise EditError(f"cannot write a value of type {type(value).__name__}")
 
 
-def format_flow(value: Value, likes: Sequence[str | None] = ()) -> str:
-    """A flow value: scalars, ``[a, b]`` lists (items styled like ``likes``), ``{k: v}`` mappings."""
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{format_key(k)}: {format_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        styled = [format_scalar(v, None, likes[i] if i < len(likes) else (likes[-1] if likes else None))
-                  if not isinstance(v, (list, tuple, Mapping)) else format_flow(v)
-                  for i, v in enumerate(value)]
-        return "[" + ", ".join(styled) + "]"
-    return format_scalar(value, None, likes[0] if likes else None)  # type: ignore[arg-type]
-
-
 def newline_of(text: str) -> str:
     """The document's line break: CRLF if its first break is CRLF, else LF."""
     index = text.find("\n")
