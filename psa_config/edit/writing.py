@@ -6,6 +6,7 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,14 +46,23 @@ def digest(text: str) -> str:
 
 
 def _error_key(d: Diagnostic) -> tuple[str | None, ...]:
-    """Identity of an error that survives line shifts."""
-    return (d.code, d.model, d.preset, d.field, d.message)
+    """Identity of an error that survives line shifts and preset renames."""
+    return (d.code, d.model, d.field, d.message)
 
 
 def new_errors(before: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]:
-    """Errors in ``after`` that ``before`` did not have (compared without positions)."""
-    old = {_error_key(d) for d in before if d.is_error}
-    return [d for d in after if d.is_error and _error_key(d) not in old]
+    """Errors in ``after`` beyond those ``before`` had (counted per model, compared without positions)."""
+    budget = Counter(_error_key(d) for d in before if d.is_error)
+    fresh = []
+    for diagnostic in after:
+        if not diagnostic.is_error:
+            continue
+        key = _error_key(diagnostic)
+        if budget[key] > 0:
+            budget[key] -= 1
+        else:
+            fresh.append(diagnostic)
+    return fresh
 
 
 def validate(doc: Document, original_text: str) -> SaveResult:

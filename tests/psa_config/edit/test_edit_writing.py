@@ -98,3 +98,13 @@ def test_read_only_folder_leaves_file_untouched(config: Path) -> None:
     finally:
         config.parent.chmod(0o700)
     assert read_text(config) == text
+
+
+def test_new_errors_are_counted_not_just_named() -> None:
+    text = read(CORPUS_DIR / "comments.yaml").replace("m: 128   # query block", "m: 100   # query block")
+    doc = Document.from_text(text)
+    renamed = doc.rename_preset(MODEL, "psa_balanced", "psa_main")
+    assert validate(renamed, text).new_errors == []  # the same error under a new preset name
+    twice = doc.set_value(MODEL, "psa_topk", "block_size.m", 100)
+    fresh = validate(twice, text).new_errors
+    assert fresh and all(d.preset == "psa_topk" for d in fresh)
