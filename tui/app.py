@@ -77,20 +77,31 @@ class PsaConfigApp(App[int]):
         return Target(models[0], default if default in self.session.presets(models[0]) else None)
 
     def _show_session(self, select: Target | None) -> None:
-        """Redraw tree and diagnostics from the session; the tree's highlight redraws the form."""
+        """Redraw tree, diagnostics and form from the session, keeping the selection if it still exists."""
+        if not self.query(DiagnosticsPanel):  # shutting down
+            return
         self.sub_title = ("* " if self.session.dirty else "") + str(self.session.path)
         self.query_one(DiagnosticsPanel).show(self.session.diagnostics)
-        tree = self.query_one(ConfigTree)
-        tree.populate(self.session, select or self.target)
-        self.call_after_refresh(self._sync_form)
+        target = self._existing(select or self.target)
+        self.query_one(ConfigTree).populate(self.session, target)
+        self.show_target(target)
+
+    def _existing(self, target: Target | None) -> Target | None:
+        """``target`` if the text still has it, else its model, else the first model's default."""
+        if target is not None and target.model in self.session.models():
+            if target.preset is None or target.preset in self.session.presets(target.model):
+                return target
+            return Target(target.model)
+        return self._first_target()
 
     def _sync_form(self) -> None:
-        target = self.query_one(ConfigTree).target
-        self.show_target(target)
+        """Show the file's values again (after a refused edit left a widget showing something else)."""
+        self.show_target(self.target)
 
     def show_target(self, target: Target | None, focus_field: str | None = None) -> None:
         """Redraw the form for ``target``; requests made while one redraw runs collapse into the latest."""
         self._wanted = (target, focus_field)
+        self.target = target
         self.run_worker(self._redraw_form(), group="form")
 
     async def _redraw_form(self) -> None:
@@ -103,7 +114,6 @@ class PsaConfigApp(App[int]):
             form = self.query_one(PresetForm)
             focused = self.focused
             keep_focus = focused.id if focused is not None and form in focused.ancestors else None
-            self.target = target
             await self._fill_form(form, target)
             if focus_field and form.focus_field(focus_field):
                 return

@@ -197,3 +197,32 @@ async def test_save_without_changes_says_so(config_path: Path) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["No changes to save"]
+
+
+async def test_fast_switching_never_edits(config_path: Path) -> None:
+    """Showing presets with other values must not turn into edits (stale Changed messages)."""
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(app, pilot, Target("Wan2.1_1.3b", "psa_topk"))
+        targets = [Target(m, p) for m in app.session.models() for p in app.session.presets(m)]
+        for _ in range(3):
+            for target in targets:
+                app.show_target(target)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.session.dirty and not app.session.can_undo
+
+
+async def test_undo_of_a_rename_keeps_a_valid_selection(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(app, pilot, Target("Wan2.1_1.3b", "psa_topk"))
+        app.apply(lambda: app.session.rename_preset("Wan2.1_1.3b", "psa_topk", "renamed"), Target("Wan2.1_1.3b", "renamed"))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.target == Target("Wan2.1_1.3b", "renamed")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.target == Target("Wan2.1_1.3b")

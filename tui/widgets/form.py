@@ -100,10 +100,11 @@ class PresetForm(VerticalScroll):
         self._input_done(event.input)
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
-        self._propose(event.switch.id, event.value)
+        if event.value == event.switch.value:  # a stale message is not the user's doing
+            self._propose(event.switch.id, event.value)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.value is not Select.NULL:
+        if event.value is not Select.NULL and event.value == event.select.value:
             self._propose(event.select.id, event.value)
 
     def on_pyramid_editor_range_edited(self, event: PyramidEditor.RangeEdited) -> None:
@@ -166,13 +167,15 @@ def make_widget(spec: FieldSpec, value: Any) -> Widget:
 
 def set_widget_value(widget: Widget, spec: FieldSpec, value: Any) -> None:
     """Show ``value`` (None: absent) in a widget made by :func:`make_widget`."""
-    if isinstance(widget, Switch):
-        widget.value = value if isinstance(value, bool) else bool(spec.runtime_default)
-    elif isinstance(widget, Select):
-        widget.value = value if value in spec.options and not isinstance(value, bool) else Select.NULL
-    elif isinstance(widget, Input):
-        widget.value = _format(value)
-        widget.cursor_position = 0  # show the start of a long value
+    # Showing a value is not an edit: the Changed messages are suppressed.
+    with widget.prevent(Switch.Changed, Select.Changed, Input.Changed):
+        if isinstance(widget, Switch):
+            widget.value = value if isinstance(value, bool) else bool(spec.runtime_default)
+        elif isinstance(widget, Select):
+            widget.value = value if value in spec.options and not isinstance(value, bool) else Select.NULL
+        elif isinstance(widget, Input):
+            widget.value = _format(value)
+            widget.cursor_position = 0  # show the start of a long value
 
 
 def validators_for(spec: FieldSpec) -> list[Validator]:

@@ -69,8 +69,10 @@ class PyramidEditor(Vertical):
             await self.recompose()
             return
         for index, (_, start, end) in enumerate(ranges):
-            self.query_one(f"#mr-{index}-start", Input).value = _short(start)
-            self.query_one(f"#mr-{index}-end", Input).value = _short(end)
+            for side, value in (("start", start), ("end", end)):
+                widget = self.query_one(f"#mr-{index}-{side}", Input)
+                with widget.prevent(Input.Changed):
+                    widget.value = _short(value)
         self._redraw(ranges)
 
     def current_ranges(self) -> list[LevelRange]:
