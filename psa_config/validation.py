@@ -99,11 +99,14 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 def _bad_key(source: SourceDocument, loc: tuple[Any, ...], error: dict[str, Any]) -> Diagnostic:
     if len(loc) >= 2 and loc[-2] == "mask_ratios":
-        return make_diagnostic(
-            "invalid-level-key", source.path, source.key_span(loc),
-            f"`{loc[-1]!r}` is not a pyramid level; levels are 1, 2, 4, 8 (pooling) and 0 (skip)",
-            data_path=loc,
-        )
+        key = loc[-1]
+        if isinstance(key, str) and key.strip() in ("0", "1", "2", "4", "8"):
+            message = f"the level key {key!r} is a string; levels are integers (the runtime converts, YAML 1.2 tools do not)"
+            fix = f"write `{key.strip()}:` without quotes"
+        else:
+            message = f"`{key!r}` is not a pyramid level; levels are 1, 2, 4, 8 (pooling) and 0 (skip)"
+            fix = None
+        return make_diagnostic("invalid-level-key", source.path, source.key_span(loc), message, fix=fix, data_path=loc)
     return make_diagnostic("wrong-type", source.path, source.key_span(loc),
                            f"key `{loc[-1]!r}` must be a string", data_path=loc)
 

@@ -196,7 +196,7 @@ def check_new_mask_order(ctx: CheckContext) -> Iterator[Diagnostic]:
         ratios = preset.get("mask_ratios")
         if preset.attn_impl != "new_mask_type" or not isinstance(ratios, dict):
             continue
-        keys = [key for key in ratios if key in NEW_MASK_ORDER and not isinstance(key, bool)]
+        keys = [level for level in map(_runtime_level, ratios) if level is not None]
         if tuple(keys) == NEW_MASK_ORDER:
             continue
         yield preset.diagnostic(
@@ -233,6 +233,15 @@ def _order_fix(preset: PresetView) -> str:
         else:
             parts.append(f"{level}: [{cursor:g}, {cursor:g}]")
     return "write " + ", ".join(parts)
+
+
+def _runtime_level(key: object) -> int | None:
+    """The level the runtime reads for a key (it applies int() to every key), if a valid one."""
+    if isinstance(key, bool):
+        return None
+    if isinstance(key, str) and key.strip().lstrip("-").isdigit():
+        key = int(key)
+    return key if isinstance(key, int) and key in NEW_MASK_ORDER else None
 
 
 def _close(a: float, b: float) -> bool:
