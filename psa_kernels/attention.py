@@ -25,13 +25,27 @@ LOG2E = 1.4426950408889634
 
 
 @triton.jit
+def _tile_rows(t, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N: tl.constexpr, TILE: tl.constexpr):
+    """Tile ``t`` of the flat list: its level shift (log2 l), which rows are real, their row inside K_l."""
+    shift = (t >= t1).to(tl.int32) + (t >= t2).to(tl.int32) + (t >= t4).to(tl.int32)
+    first_tile = tl.where(shift == 0, 0, tl.where(shift == 1, t1, tl.where(shift == 2, t2, t4)))
+    list_start = tl.where(shift == 0, o1, tl.where(shift == 1, o2, tl.where(shift == 2, o4, o8)))
+    list_end = tl.where(shift == 0, o2, tl.where(shift == 1, o4, tl.where(shift == 2, o8, end)))
+    rows_shift = LOG2_N - shift
+    r = (t - first_tile) * TILE + offs_t
+    valid = r < ((list_end - list_start) << rows_shift)
+    block = tl.load(idx_row + list_start + (r >> rows_shift), mask=valid, other=0).to(tl.int64)
+    return shift, valid, (block << rows_shift) + (r & ((1 << rows_shift) - 1))
+
+
+@triton.jit
 def _pyramid_fwd(
     Q, PK, PV, IDX, OFF, Out,
     qk_scale, seq_len, heads, n_query_blocks, n_key_blocks, padded,
     stride_qb, stride_qh, stride_qm,
     stride_ob, stride_oh, stride_om,
     BLOCK_Q: tl.constexpr, QUERY_BLOCK: tl.constexpr, LOG2_N: tl.constexpr, TILE: tl.constexpr,
-    HEAD_DIM: tl.constexpr, CAUSAL: tl.constexpr, PRECISION: tl.constexpr,
+    HEAD_DIM: tl.constexpr, CAUSAL: tl.constexpr, PRECISION: tl.constexpr, PREFETCH: tl.constexpr,
 ):
     pid_m = tl.program_id(0)
     pid_bh = tl.program_id(1).to(tl.int64)
@@ -64,21 +78,16 @@ def _pyramid_fwd(
     m_i = tl.full([BLOCK_Q], float("-inf"), tl.float32)
     l_i = tl.zeros([BLOCK_Q], tl.float32)
     acc = tl.zeros([BLOCK_Q, HEAD_DIM], tl.float32)
+    shift, valid, local = _tile_rows(0, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
     for t in range(0, t8):
-        shift = (t >= t1).to(tl.int32) + (t >= t2).to(tl.int32) + (t >= t4).to(tl.int32)
-        first_tile = tl.where(shift == 0, 0, tl.where(shift == 1, t1, tl.where(shift == 2, t2, t4)))
-        list_start = tl.where(shift == 0, o1, tl.where(shift == 1, o2, tl.where(shift == 2, o4, o8)))
-        list_end = tl.where(shift == 0, o2, tl.where(shift == 1, o4, tl.where(shift == 2, o8, end)))
-        rows_shift = LOG2_N - shift
-        r = (t - first_tile) * TILE + offs_t
-        valid = r < ((list_end - list_start) << rows_shift)
-        block = tl.load(idx_row + list_start + (r >> rows_shift), mask=valid, other=0).to(tl.int64)
-        local = (block << rows_shift) + (r & ((1 << rows_shift) - 1))  # row inside K_l
+        if not PREFETCH:
+            shift, valid, local = _tile_rows(t, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
         # K_l starts at padded * (2 - 2/l) in the pyramid
         prow = (2 * padded - ((2 * padded) >> shift)) + local
         limit = tl.where(shift > 0, 2 * padded, seq_len)  # level-1 rows past L are masked
         valid = valid & (local < limit)
         kt = tl.load(pk + prow[None, :] * HEAD_DIM + offs_d[:, None], mask=valid[None, :], other=0.0)
+        vv = tl.load(pv + prow[:, None] * HEAD_DIM + offs_d[None, :], mask=valid[:, None], other=0.0)
         qk = tl.dot(q, kt, input_precision=PRECISION) * qk_scale + shift.to(tl.float32)
         keep = valid[None, :]
         if CAUSAL:
@@ -89,9 +98,11 @@ def _pyramid_fwd(
         p = tl.exp2(qk - m_safe[:, None])
         alpha = tl.exp2(m_i - m_safe)
         l_i = l_i * alpha + tl.sum(p, 1)
-        vv = tl.load(pv + prow[:, None] * HEAD_DIM + offs_d[None, :], mask=valid[:, None], other=0.0)
         acc = acc * alpha[:, None] + tl.dot(p.to(vv.dtype), vv, input_precision=PRECISION)
         m_i = m_new
+        if PREFETCH:
+            # the next tile's block ids load while this tile computes
+            shift, valid, local = _tile_rows(t + 1, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
     out = tl.where(l_i[:, None] > 0, acc / tl.where(l_i > 0, l_i, 1.0)[:, None], 0.0)
     tl.store(Out + b * stride_ob + h * stride_oh + offs_m[:, None] * stride_om + offs_d[None, :],
              out.to(Out.dtype.element_ty), mask=row_ok[:, None])
@@ -99,7 +110,9 @@ def _pyramid_fwd(
 
 def default_launch(block_m: int, head_dim: int) -> dict[str, int]:
     """Launch shape measured best on H200 (benchmarks/KERNEL_NOTES.md)."""
-    return {"key_tile": 64, "block_q": 128, "num_warps": 4, "num_stages": 2}
+    if head_dim <= 64:
+        return {"key_tile": 128, "block_q": 128, "num_warps": 4, "num_stages": 3, "prefetch": 1}
+    return {"key_tile": 64, "block_q": 128, "num_warps": 8, "num_stages": 3, "prefetch": 1}
 
 
 def pyramid_attention_triton(
@@ -116,6 +129,7 @@ def pyramid_attention_triton(
     block_q: int | None = None,
     num_warps: int | None = None,
     num_stages: int | None = None,
+    prefetch: int | None = None,
 ) -> torch.Tensor:
     """Launch the kernel on validated inputs (see :func:`psa_kernels.pyramid_attention`)."""
     batch, heads, seq_len, dim = q.shape
@@ -133,6 +147,7 @@ def pyramid_attention_triton(
         BLOCK_Q=block_q, QUERY_BLOCK=block_m, LOG2_N=int(math.log2(block_n)),
         TILE=key_tile or defaults["key_tile"], HEAD_DIM=dim, CAUSAL=causal,
         PRECISION="ieee" if q.dtype == torch.float32 else "tf32",
+        PREFETCH=bool(defaults["prefetch"] if prefetch is None else prefetch),
         num_warps=num_warps or defaults["num_warps"], num_stages=num_stages or defaults["num_stages"],
     )
     return out

@@ -48,10 +48,10 @@ def test_bad_input_raises_value_error(overrides: dict, message: str) -> None:
 
 
 def test_triton_head_dim_must_be_64_or_128() -> None:
-    q, k, v = _qkv((1, 1, 64, 32))
+    q, k, v = (x.to("cuda" if torch.cuda.is_available() else "cpu") for x in _qkv((1, 1, 64, 32)))
     with pytest.raises(ValueError, match="head dim"):
-        psa_kernels.pyramid_attention(q, k, v, torch.ones(1, 1, 2, 2, dtype=torch.int8), block_m=32, block_n=32,
-                                      backend="triton")
+        psa_kernels.pyramid_attention(q, k, v, torch.ones(1, 1, 2, 2, dtype=torch.int8, device=q.device),
+                                      block_m=32, block_n=32, backend="triton")
 
 
 def test_triton_on_cpu_without_interpreter_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
