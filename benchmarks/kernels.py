@@ -187,8 +187,8 @@ def print_table(rows: list[Row], card: str) -> None:
 def sweep(rows: list[tuple]) -> None:
     """Kernel time of each launch variant, against dense in the same run (no reference check)."""
     variants = [
-        {"key_tile": t, "block_q": bq, "num_warps": w, "num_stages": s}
-        for t in (64, 128) for bq in (64, 128) for w in (4, 8) for s in (2, 3, 4)
+        {"key_tile": t, "block_q": 128, "num_warps": w, "num_stages": s, "prefetch": f}
+        for t in (64, 128) for w in (4, 8) for s in (2, 3) for f in (0, 1)
     ]
     for shape_name, preset_name, *_published in rows:
         batch, heads, length, dim = SHAPES[shape_name]
@@ -219,7 +219,7 @@ def sweep(rows: list[tuple]) -> None:
 
 def _sweep_estimate(q: torch.Tensor, k: torch.Tensor, preset: PsaPreset, dense: float) -> None:
     from psa_kernels.encode import encode_levels, pyramid
-    from psa_kernels.estimate import estimate_importance_triton, sampled_rows
+    from psa_kernels.estimate import estimate_importance_triton
     from psa_kernels.sampling import sample_offsets
 
     size = preset.block_size
@@ -227,14 +227,16 @@ def _sweep_estimate(q: torch.Tensor, k: torch.Tensor, preset: PsaPreset, dense: 
     offsets = sample_offsets(batch, heads, size.m, size.m // 4, seed=0, device=q.device)
     parts = {
         "sample offsets": lambda: sample_offsets(batch, heads, size.m, size.m // 4, seed=0, device=q.device),
-        "gather q": lambda: sampled_rows(q, size.m, offsets),
         "pyramid k": lambda: pyramid(k, size.n),
     }
     scores = psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n, seed=0)
     levels = psa_kernels.assign_levels(scores, preset, k=k, text_length=0)
     parts["encode levels"] = lambda: encode_levels(levels)
     for name, fn in parts.items():
-        print(f"part {name}: {cuda_median_ms(fn, budget_ms=200):.3f} ms ({100 * cuda_median_ms(fn, budget_ms=200) / dense:.2f}% of dense)")
+        ms = cuda_median_ms(fn, budget_ms=200)
+        print(f"part {name}: {ms:.3f} ms ({100 * ms / dense:.2f}% of dense)")
+    ms = cuda_median_ms(lambda: psa_kernels.assign_levels(scores, preset, k=k, text_length=0), budget_ms=200)
+    print(f"part assign levels: {ms:.3f} ms ({100 * ms / dense:.2f}% of dense)")
     for block_r in (64, 128):
         for block_c in (64, 128):
             for warps in (4, 8):

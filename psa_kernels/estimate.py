@@ -10,6 +10,7 @@ runs on the small ``[B, H, Mq, Nk]`` result in PyTorch.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
@@ -23,24 +24,29 @@ LOG2E = 1.4426950408889634
 
 @triton.jit
 def _estimate_fwd(
-    QS, KS, M, S, scale_log2, n_rows, n_keys, n_key_blocks, n_query_blocks,
+    Q, K, QOFF, KOFF, M, S, scale_log2, seq_len, heads, n_rows, n_keys, n_key_blocks, n_query_blocks,
+    stride_qb, stride_qh, stride_qm, stride_kb, stride_kh, stride_kn,
     BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr, BLOCK_J: tl.constexpr,
-    SM: tl.constexpr, SN: tl.constexpr, HEAD_DIM: tl.constexpr, PRECISION: tl.constexpr,
+    SM: tl.constexpr, SN: tl.constexpr, QUERY_BLOCK: tl.constexpr, KEY_BLOCK: tl.constexpr,
+    HEAD_DIM: tl.constexpr, PRECISION: tl.constexpr,
 ):
     pid_r = tl.program_id(0)
     bh = tl.program_id(1).to(tl.int64)
     rows = pid_r * BLOCK_R + tl.arange(0, BLOCK_R)
     row_ok = rows < n_rows
     offs_d = tl.arange(0, HEAD_DIM)
-    q = tl.load(QS + bh * n_rows * HEAD_DIM + rows[:, None] * HEAD_DIM + offs_d[None, :], mask=row_ok[:, None],
-                other=0.0)
-    k_base = KS + bh * n_keys * HEAD_DIM
+    # sampled row r is token (r // SM) * m + offset[r % SM]; clamping to L - 1 is the padding by repetition
+    q_tok = tl.minimum((rows // SM) * QUERY_BLOCK + tl.load(QOFF + bh * SM + rows % SM), seq_len - 1)
+    q = tl.load(Q + (bh // heads) * stride_qb + (bh % heads) * stride_qh + q_tok[:, None] * stride_qm
+                + offs_d[None, :], mask=row_ok[:, None], other=0.0)
+    k_base = K + (bh // heads) * stride_kb + (bh % heads) * stride_kh
     m_base = M + bh * n_rows * n_key_blocks
     row_max = tl.full([BLOCK_R], float("-inf"), tl.float32)
     for first in range(0, n_keys, BLOCK_C):
         cols = first + tl.arange(0, BLOCK_C)
         col_ok = cols < n_keys
-        kt = tl.load(k_base + cols[None, :] * HEAD_DIM + offs_d[:, None], mask=col_ok[None, :], other=0.0)
+        k_tok = tl.minimum((cols // SN) * KEY_BLOCK + tl.load(KOFF + bh * SN + cols % SN), seq_len - 1)
+        kt = tl.load(k_base + k_tok[None, :] * stride_kn + offs_d[:, None], mask=col_ok[None, :], other=0.0)
         qk = tl.dot(q, kt, input_precision=PRECISION) * scale_log2
         qk = tl.where(col_ok[None, :], qk, float("-inf"))
         block_max = tl.max(tl.reshape(qk, [BLOCK_R, BLOCK_C // SN, SN]), axis=2)
@@ -62,13 +68,18 @@ def _estimate_fwd(
                  mask=(groups[:, None] < n_query_blocks) & (blocks[None, :] < n_key_blocks))
 
 
-def sampled_rows(x: torch.Tensor, block: int, offsets: torch.Tensor) -> torch.Tensor:
-    """Sampled tokens ``[B, H, nblocks * count, D]``; index clamping = padding by the last token."""
-    batch, heads, length, dim = x.shape
-    nblocks = math.ceil(length / block)
-    index = (torch.arange(nblocks, device=x.device)[:, None] * block)[None, None] + offsets[:, :, None, :]
-    index = index.clamp(max=length - 1).reshape(batch, heads, -1)
-    return torch.gather(x, 2, index[..., None].expand(-1, -1, -1, dim)).contiguous()
+@functools.lru_cache(maxsize=64)
+def _seeded_offsets(batch: int, heads: int, block: int, count: int, seed: int, device: torch.device) -> torch.Tensor:
+    return sample_offsets(batch, heads, block, count, seed=seed, device=device).to(torch.int32).contiguous()
+
+
+def cached_offsets(
+    batch: int, heads: int, block: int, count: int, seed: int | None, device: torch.device
+) -> torch.Tensor:
+    """Offsets as int32 ``[B, H, count]``; a given seed's are drawn once per process and device."""
+    if seed is None:
+        return sample_offsets(batch, heads, block, count, seed=None, device=device).to(torch.int32).contiguous()
+    return _seeded_offsets(batch, heads, block, count, seed, device)
 
 
 def estimate_importance_triton(
@@ -86,18 +97,19 @@ def estimate_importance_triton(
     """Same function as :func:`psa_kernels.reference.estimate_importance` (float32 result)."""
     batch, heads, length, dim = q.shape
     sm, sn = block_m // 4, block_n // 4
-    q_offsets = sample_offsets(batch, heads, block_m, sm, seed=seed, device=q.device)
-    k_offsets = sample_offsets(batch, heads, block_n, sn, seed=None if seed is None else seed + 1, device=q.device)
-    qs, ks = sampled_rows(q, block_m, q_offsets), sampled_rows(k, block_n, k_offsets)
+    q_offsets = cached_offsets(batch, heads, block_m, sm, seed, q.device)
+    k_offsets = cached_offsets(batch, heads, block_n, sn, None if seed is None else seed + 1, q.device)
     mq, nk = math.ceil(length / block_m), math.ceil(length / block_n)
-    n_rows, n_keys = qs.shape[2], ks.shape[2]
+    n_rows, n_keys = mq * sm, nk * sn
     maxima = torch.empty(batch * heads, n_rows, nk, device=q.device, dtype=torch.float32)
     scores = torch.empty(batch, heads, mq, nk, device=q.device, dtype=torch.float32)
     block_r = max(block_r, sm)
     grid = (triton.cdiv(n_rows, block_r), batch * heads)
     _estimate_fwd[grid](
-        qs, ks, maxima, scores, LOG2E / math.sqrt(dim), n_rows, n_keys, nk, mq,
-        BLOCK_R=block_r, BLOCK_C=max(block_c, sn), BLOCK_J=64, SM=sm, SN=sn, HEAD_DIM=dim,
+        q, k, q_offsets, k_offsets, maxima, scores, LOG2E / math.sqrt(dim), length, heads, n_rows, n_keys, nk, mq,
+        q.stride(0), q.stride(1), q.stride(2), k.stride(0), k.stride(1), k.stride(2),
+        BLOCK_R=block_r, BLOCK_C=max(block_c, sn), BLOCK_J=64, SM=sm, SN=sn, QUERY_BLOCK=block_m,
+        KEY_BLOCK=block_n, HEAD_DIM=dim,
         PRECISION="ieee" if q.dtype == torch.float32 else "tf32", num_warps=num_warps, num_stages=num_stages,
     )
     return scores / scores.sum(dim=-1, keepdim=True)

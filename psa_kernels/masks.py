@@ -12,7 +12,9 @@ stable sort per row plus:
 
 from __future__ import annotations
 
+import functools
 import math
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import torch
@@ -29,7 +31,9 @@ def assign_levels_fast(
     """The level map ``[B, H, Mq, Nk]`` (int8); see :func:`psa_kernels.reference.assign_levels`."""
     sorted_scores, order = scores.sort(dim=-1, descending=True, stable=True)
     if preset.mask_mode == "topk":
-        by_rank = _topk_ranks(scores.shape[-1], preset).to(scores.device).expand(scores.shape)
+        size = preset.block_size
+        walk = tuple(preset.levels_in_order())
+        by_rank = _topk_ranks(scores.shape[-1], size.n, size.tile_n, walk, scores.device).expand(scores.shape)
     else:
         by_rank = _threshold_ranks(sorted_scores, preset)
     levels = torch.empty(scores.shape, dtype=torch.int8, device=scores.device).scatter_(-1, order, by_rank)
@@ -44,13 +48,29 @@ def assign_levels_fast(
     return reference.force_text_blocks(levels, given, preset.block_size.n)
 
 
-def _topk_ranks(nk: int, preset: PsaPreset) -> torch.Tensor:
-    """Level of each rank (int8 ``[Nk]``), from the reference walk on one row."""
-    dummy = torch.zeros(1, nk, dtype=torch.float64)
+@functools.lru_cache(maxsize=256)
+def _topk_ranks(
+    nk: int, block_n: int, tile_n: int, walk: tuple[tuple[int, float, float], ...], device: torch.device
+) -> torch.Tensor:
+    """Level of each rank (int8 ``[Nk]`` on ``device``), from the reference walk on one row; cached."""
+    stand_in = _WalkOnly(walk, block_n, tile_n)
     by_rank = torch.zeros(nk, dtype=torch.int8)
-    for level, start, stop in reference.level_ends(dummy, preset):
+    for level, start, stop in reference.level_ends(torch.zeros(1, nk, dtype=torch.float64), stand_in):  # type: ignore[arg-type]
         by_rank[int(start[0]) : int(stop[0])] = level
-    return by_rank
+    return by_rank.to(device)
+
+
+class _WalkOnly:
+    """The preset fields :func:`reference.level_ends` reads for ``topk``, rebuilt from a hashable key."""
+
+    mask_mode = "topk"
+
+    def __init__(self, walk: tuple[tuple[int, float, float], ...], block_n: int, tile_n: int) -> None:
+        self._walk = list(walk)
+        self.block_size = SimpleNamespace(n=block_n, tile_n=tile_n)
+
+    def levels_in_order(self) -> list[tuple[int, float, float]]:
+        return self._walk
 
 
 def _threshold_ranks(sorted_scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
