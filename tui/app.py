@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Tree
+from textual.widgets import Footer, Header, Tree
 
 from psa_tui import dryrun
 from psa_tui import screens
@@ -155,6 +155,9 @@ class PsaConfigApp(App[int]):
 
     @on(PresetForm.Edit)
     def _form_edit(self, event: PresetForm.Edit) -> None:
+        self._apply_form_edit(event)
+
+    def _apply_form_edit(self, event: PresetForm.Edit) -> None:
         target = self.target
         if target is None or target.preset is None:
             return
@@ -348,9 +351,10 @@ class PsaConfigApp(App[int]):
         self.push_screen(screens.ConfirmScreen("Quit without saving your changes?", yes="Quit", no="Stay"), done)
 
     def _commit_focused_input(self) -> None:
-        """Apply a value still being typed, so save and quit see it."""
-        if isinstance(self.focused, Input):
-            self.focused.post_message(Input.Submitted(self.focused, self.focused.value))
+        """Apply a value still being typed, so the diff and the save include it."""
+        edit = self.query_one(PresetForm).pending_edit(self.focused)
+        if edit is not None:
+            self._apply_form_edit(edit)
 
     # --- help, palette, dry-run ---------------------------------------------
 

@@ -274,3 +274,18 @@ async def test_dry_run_hidden_without_kernels(config_path: Path, monkeypatch) ->
         await pilot.pause()
         assert type(app.screen).__name__ == "Screen"
         assert any("kernels" in n.message for n in app._notifications)
+
+
+async def test_save_includes_the_value_still_being_typed(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(app, pilot, TOPK)
+        widget = app.query_one("#mr-3-end", Input)
+        widget.focus()
+        await pilot.pause()
+        widget.value = ""
+        await pilot.press(*"0.3")  # no enter
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DiffScreen"
+        assert "8: [0.15, 0.30]" in app.screen.diff  # type: ignore[attr-defined]

@@ -108,30 +108,52 @@ class PresetForm(VerticalScroll):
             self._propose(event.select.id, event.value)
 
     def on_pyramid_editor_range_edited(self, event: PyramidEditor.RangeEdited) -> None:
-        current = lookup(self.preset, f"mask_ratios.{event.level}")
-        if current is None and isinstance(self.preset.get("mask_ratios"), dict):
-            current = self.preset["mask_ratios"].get(event.level)
-        if not _same(current, event.bounds):
-            self.post_message(self.Edit(f"mask_ratios.{event.level}", event.bounds))
+        edit = self._range_edit(event.level, event.bounds)
+        if edit is not None:
+            self.post_message(edit)
+
+    def pending_edit(self, widget: Widget | None) -> Edit | None:
+        """The edit a half-finished input would make when left (save applies it first)."""
+        if not isinstance(widget, Input) or self not in widget.ancestors:
+            return None
+        if widget.id in self.specs:
+            return self._input_edit(widget)
+        bounds = self.query_one(PyramidEditor).range_for(widget)
+        return self._range_edit(*bounds) if bounds is not None else None
+
+    def _range_edit(self, level: int, bounds: list[float]) -> Edit | None:
+        ratios = self.preset.get("mask_ratios")
+        current = ratios.get(level) if isinstance(ratios, dict) else None
+        return None if _same(current, bounds) else self.Edit(f"mask_ratios.{level}", bounds)
 
     def _input_done(self, widget: Input) -> None:
+        edit = self._input_edit(widget)
+        if edit is not None:
+            self.post_message(edit)
+
+    def _input_edit(self, widget: Input) -> Edit | None:
         spec = self.specs.get(widget.id or "")
         if spec is None or not widget.value.strip():
-            return
-        if widget.validate(widget.value) is not None and not widget.is_valid:
-            return
-        self._propose(widget.id, parse_value(spec, widget.value))
+            return None
+        result = widget.validate(widget.value)
+        if result is not None and not result.is_valid:
+            return None
+        return self._edit_for(widget.id, parse_value(spec, widget.value))
 
     def _propose(self, widget_id: str | None, value: Any) -> None:
+        edit = self._edit_for(widget_id, value)
+        if edit is not None:
+            self.post_message(edit)
+
+    def _edit_for(self, widget_id: str | None, value: Any) -> Edit | None:
+        """An edit when ``value`` differs from the file (an absent switch shows the runtime default)."""
         spec = self.specs.get(widget_id or "")
         if spec is None:
-            return
+            return None
         current = lookup(self.preset, spec.key)
-        shown = spec.runtime_default if current is None and spec.kind is Kind.SWITCH else current
-        if current is None and spec.kind is Kind.SWITCH and value == shown:
-            return
-        if not _same(current, value):
-            self.post_message(self.Edit(spec.key, value))
+        if current is None and spec.kind is Kind.SWITCH and value == spec.runtime_default:
+            return None
+        return None if _same(current, value) else self.Edit(spec.key, value)
 
 
 def field_row(spec: FieldSpec, value: Any) -> Horizontal:

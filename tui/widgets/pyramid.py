@@ -107,11 +107,20 @@ class PyramidEditor(Vertical):
         self._commit(event.input)
 
     def _commit(self, widget: Input) -> None:
-        index = int((widget.id or "mr-0").split("-")[1])
-        if not all(self._valid(index, side) for side in ("start", "end")):
-            return
+        bounds = self.range_for(widget)
+        if bounds is not None:
+            self.post_message(self.RangeEdited(*bounds))
+
+    def range_for(self, widget: Input) -> tuple[int, list[float]] | None:
+        """(level, [start, end]) of the row holding ``widget``, or None if a bound is invalid."""
+        parts = (widget.id or "").split("-")
+        if len(parts) != 3 or parts[0] != "mr" or not parts[1].isdigit():
+            return None
+        index = int(parts[1])
+        if index >= len(self.ranges) or not all(self._valid(index, side) for side in ("start", "end")):
+            return None
         level, start, end = self.current_ranges()[index]
-        self.post_message(self.RangeEdited(level, [start, end]))
+        return level, [start, end]
 
     def _valid(self, index: int, side: str) -> bool:
         widget = self.query_one(f"#mr-{index}-{side}", Input)
