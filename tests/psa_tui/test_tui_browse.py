@@ -226,3 +226,17 @@ async def test_undo_of_a_rename_keeps_a_valid_selection(config_path: Path) -> No
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert app.target == Target("Wan2.1_1.3b")
+
+
+async def test_malformed_yaml_opens_with_its_diagnostic(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("M:\n  default_attention: [\n")
+    app = PsaConfigApp(path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        panel = app.query_one(DiagnosticsPanel)
+        assert [d.line for d in panel.diagnostics if d.is_error] == [3]
+        await pilot.press("n", "ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "Screen" and app.is_running
