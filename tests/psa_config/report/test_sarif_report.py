@@ -125,6 +125,18 @@ SARIF_SUBSET: dict[str, Any] = {
 }
 
 
+def closed(node: Any) -> Any:
+    """Forbid other keys on every object, as the SARIF schema does: catches misspelt property names."""
+    if isinstance(node, dict):
+        node = {key: closed(value) for key, value in node.items()}
+        if "properties" in node:
+            node["additionalProperties"] = False
+    return node
+
+
+SARIF_SUBSET = closed(SARIF_SUBSET)
+
+
 def render(diagnostics: list[Diagnostic]) -> dict[str, Any]:
     return json.loads(get_reporter("sarif").render(diagnostics, color=False))
 
