@@ -38,7 +38,23 @@ def validate(source: SourceDocument) -> list[Diagnostic]:
     if not isinstance(source.data, dict):
         return [make_diagnostic("wrong-type", source.path, source.value_span(()),
                                 f"the file must be a mapping of model name -> model section, not {_describe(source.data)}")]
-    return [_diagnostic(source, error) for error in _errors(source.data)]
+    return [_diagnostic(source, error) for error in _errors(source.data)] + list(_non_integer_level_keys(source))
+
+
+def _non_integer_level_keys(source: SourceDocument) -> Iterator[Diagnostic]:
+    """``true:`` and ``1.0:`` equal 1 in Python, so the model's Literal accepts them; levels are integers."""
+    for model, section in source.data.items():
+        configs = section.get("attention_configs") if isinstance(section, dict) else None
+        for name, preset in configs.items() if isinstance(configs, dict) else ():
+            ratios = preset.get("mask_ratios") if isinstance(preset, dict) else None
+            for key in ratios if isinstance(ratios, dict) else ():
+                if isinstance(key, (bool, float)):
+                    loc = (model, "attention_configs", name, "mask_ratios", key)
+                    yield make_diagnostic(
+                        "invalid-level-key", source.path, source.key_span(loc),
+                        f"the level key `{key!r}` is a {type(key).__name__}; levels are the integers 1, 2, 4, 8 and 0",
+                        fix=f"write `{int(key)}:`" if float(key).is_integer() else None, data_path=loc,
+                    )
 
 
 def _errors(data: dict[Any, Any]) -> Iterator[dict[str, Any]]:

@@ -195,7 +195,6 @@ def test_schema_rejects_what_check_rejects(changes: dict[str, Any]) -> None:
     assert check_rejects(data)
 
 
-@pytest.mark.xfail(strict=True, reason="pydantic's Literal matches True == 1 and 1.0 == 1; check accepts these keys")
 @pytest.mark.parametrize("key", [True, 1.0])
 def test_bool_and_float_level_keys_are_errors(key: Any) -> None:
     """The schema sees `true:` / `1.0:` as "True" / "1.0" and rejects them; check must reject them too."""
