@@ -170,6 +170,23 @@ def correctness_rows() -> list[tuple[int, int, float]]:
     return results
 
 
+def dense_through_kernel() -> list[tuple[str, float, float, float]]:
+    """An all-level-1 map through our kernel: how close its loop gets to dense SDPA at density 1."""
+    results = []
+    for name in ("CogVideoX-5B", "Wan2.1-1.3B 480p"):
+        batch, heads, length, dim = SHAPES[name]
+        q, k, v = (torch.randn(batch, heads, length, dim, device="cuda", dtype=torch.bfloat16) for _ in range(3))
+        levels = torch.ones(batch, heads, math.ceil(length / 128), math.ceil(length / 128), dtype=torch.int8,
+                            device="cuda")
+        dense = cuda_median_ms(lambda: F.scaled_dot_product_attention(q, k, v))
+        ours = cuda_median_ms(lambda: psa_kernels.pyramid_attention(q, k, v, levels, block_m=128, block_n=128))
+        flops = 4 * batch * heads * length * length * dim
+        results.append((name, dense, ours, flops / ours / 1e9))
+        print(f"dense via our kernel | {name} | SDPA {dense:.2f} ms ({flops / dense / 1e9:.0f} TFLOP/s) "
+              f"| ours {ours:.2f} ms ({flops / ours / 1e9:.0f} TFLOP/s) | ratio {dense / ours:.2f}", flush=True)
+    return results
+
+
 def print_table(rows: list[Row], card: str) -> None:
     print(f"\n### {card}, bf16, median CUDA-event times; ratios against dense SDPA in the same run\n")
     print("| shape (B, H, L, D) | preset | dense ms | PSA total ms | estimate+mask ms | kernel ms | density "
@@ -254,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", help="comma-separated row indices (default: all)")
     parser.add_argument("--sweep", action="store_true", help="time kernel launch variants instead")
     parser.add_argument("--no-correctness", action="store_true")
+    parser.add_argument("--dense-check", action="store_true", help="also run an all-level-1 map through our kernel")
     parser.add_argument("--json", type=Path, help="write the rows here as JSON")
     args = parser.parse_args(argv)
     if not torch.cuda.is_available():
@@ -266,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = [run_row(shape, preset, (speedup, ideal, share)) for shape, preset, speedup, ideal, share in chosen]
     checks = [] if args.no_correctness else correctness_rows()
+    if args.dense_check:
+        dense_through_kernel()
     print_table(rows, card)
     if checks:
         print("\n| n | level | rel err vs reference (bf16, B=1 H=4 L=8192 D=128) |\n|---|---|---|")

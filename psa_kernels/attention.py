@@ -34,7 +34,8 @@ def _tile_rows(t, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N: tl.c
     rows_shift = LOG2_N - shift
     r = (t - first_tile) * TILE + offs_t
     valid = r < ((list_end - list_start) << rows_shift)
-    block = tl.load(idx_row + list_start + (r >> rows_shift), mask=valid, other=0).to(tl.int64)
+    block = tl.load(idx_row + list_start + (r >> rows_shift), mask=valid, other=0)
+    # int32 is enough inside one (b, h) pyramid: 15/8 * Lpad * D < 2**31 for any L the API accepts
     return shift, valid, (block << rows_shift) + (r & ((1 << rows_shift) - 1))
 
 
@@ -57,6 +58,7 @@ def _pyramid_fwd(
     row_ok = offs_m < seq_len
     q = tl.load(Q + b * stride_qb + h * stride_qh + offs_m[:, None] * stride_qm + offs_d[None, :],
                 mask=row_ok[:, None], other=0.0)
+    q = (q * qk_scale).to(q.dtype)  # fold the softmax scale (log2 units) into q once
 
     row = pid_bh * n_query_blocks + (pid_m * BLOCK_Q) // QUERY_BLOCK
     idx_row = IDX + row * n_key_blocks
@@ -88,7 +90,7 @@ def _pyramid_fwd(
         valid = valid & (local < limit)
         kt = tl.load(pk + prow[None, :] * HEAD_DIM + offs_d[:, None], mask=valid[None, :], other=0.0)
         vv = tl.load(pv + prow[:, None] * HEAD_DIM + offs_d[None, :], mask=valid[:, None], other=0.0)
-        qk = tl.dot(q, kt, input_precision=PRECISION) * qk_scale + shift.to(tl.float32)
+        qk = tl.dot(q, kt, input_precision=PRECISION) + shift.to(tl.float32)
         keep = valid[None, :]
         if CAUSAL:
             keep = keep & ((local << shift)[None, :] <= offs_m[:, None])

@@ -89,13 +89,18 @@ def estimate_importance_triton(
     block_m: int,
     block_n: int,
     seed: int | None,
-    block_r: int = 64,
-    block_c: int = 64,
+    block_r: int | None = None,
+    block_c: int = 128,
     num_warps: int = 4,
     num_stages: int = 2,
 ) -> torch.Tensor:
-    """Same function as :func:`psa_kernels.reference.estimate_importance` (float32 result)."""
+    """Same function as :func:`psa_kernels.reference.estimate_importance` (float32 result).
+
+    Default tiles are the H200 sweep's best (benchmarks/KERNEL_NOTES.md): 64 sampled
+    query rows per program for head dim 64, 128 for head dim 128; 128 sampled keys per step.
+    """
     batch, heads, length, dim = q.shape
+    block_r = block_r or (64 if dim <= 64 else 128)
     sm, sn = block_m // 4, block_n // 4
     q_offsets = cached_offsets(batch, heads, block_m, sm, seed, q.device)
     k_offsets = cached_offsets(batch, heads, block_n, sn, None if seed is None else seed + 1, q.device)

@@ -65,8 +65,9 @@ def check_levels(levels: torch.Tensor, expected: tuple[int, ...], device: torch.
         raise ValueError(f"levels must have shape {expected} [B, H, ceil(L/m), ceil(L/n)], got {tuple(levels.shape)}")
     if device is not None and levels.device != device:
         raise ValueError(f"levels is on {levels.device} but q is on {device}")
-    allowed = torch.tensor(LEVEL_VALUES, device=levels.device, dtype=levels.dtype)
-    bad = ~torch.isin(levels, allowed)
+    wide = levels.to(torch.int32)
+    # 0, 1, 2, 4, 8 are exactly the values in [0, 8] with at most one bit set: one fused test, one sync
+    bad = (wide.clamp(0, 8) != wide) | ((wide & (wide - 1)) != 0)
     if bool(bad.any()):
         value = int(levels[bad][0])
         raise ValueError(f"levels may only hold {LEVEL_VALUES}, found {value}")
@@ -89,6 +90,13 @@ def check_backend(backend: str, q: torch.Tensor) -> str:
         if q.dtype not in TRITON_DTYPES:
             raise ValueError(f"the Triton kernels need dtype float16, bfloat16 or float32, got {q.dtype}")
     return backend
+
+
+def check_triton_size(seq_len: int, block_n: int, head_dim: int) -> None:
+    """The kernel indexes one (b, h) pyramid (15/8 of the padded keys) with 32-bit offsets."""
+    padded = math.ceil(seq_len / block_n) * block_n
+    if 2 * padded * head_dim >= 2**31:
+        raise ValueError(f"sequence length {seq_len} is too long for the Triton kernel (2 * L * D must be < 2**31)")
 
 
 def check_scale(sm_scale: float | None, head_dim: int) -> float:
