@@ -113,8 +113,8 @@ def _pyramid_fwd(
 def default_launch(block_m: int, head_dim: int) -> dict[str, int]:
     """Launch shape measured best on H200 (benchmarks/KERNEL_NOTES.md)."""
     if head_dim <= 64:
-        return {"key_tile": 128, "block_q": 128, "num_warps": 4, "num_stages": 3, "prefetch": 1}
-    return {"key_tile": 64, "block_q": 128, "num_warps": 8, "num_stages": 3, "prefetch": 1}
+        return {"key_tile": 128, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1}
+    return {"key_tile": 64, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1}
 
 
 def pyramid_attention_triton(
