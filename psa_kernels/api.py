@@ -46,8 +46,8 @@ def pyramid_attention(
         )
     from psa_kernels.attention import pyramid_attention_triton
 
-    check.check_triton_size(seq_len, block_n, dim)
     q, k, v = (check.unit_stride(x) for x in (q, k, v))
+    check.check_triton_size(seq_len, block_n, q, k, v)
     return pyramid_attention_triton(
         q, k, v, levels.contiguous(), block_m=block_m, block_n=block_n, sm_scale=scale, causal=bool(causal)
     )

@@ -41,9 +41,11 @@ def _tile_rows(t, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N: tl.c
 
 @triton.jit
 def _pyramid_fwd(
-    Q, PK, PV, IDX, OFF, Out,
+    Q, K, V, PK, PV, IDX, OFF, Out,
     qk_scale, seq_len, heads, n_query_blocks, n_key_blocks, padded,
     stride_qb, stride_qh, stride_qm,
+    stride_kb, stride_kh, stride_kn,
+    stride_vb, stride_vh, stride_vn,
     stride_ob, stride_oh, stride_om,
     BLOCK_Q: tl.constexpr, QUERY_BLOCK: tl.constexpr, LOG2_N: tl.constexpr, TILE: tl.constexpr,
     HEAD_DIM: tl.constexpr, CAUSAL: tl.constexpr, PRECISION: tl.constexpr, PREFETCH: tl.constexpr,
@@ -73,32 +75,36 @@ def _pyramid_fwd(
     t2 = t1 + ((o4 - o2) * (1 << (LOG2_N - 1)) + TILE - 1) // TILE
     t4 = t2 + ((o8 - o4) * (1 << (LOG2_N - 2)) + TILE - 1) // TILE
     t8 = t4 + ((end - o8) * (1 << (LOG2_N - 3)) + TILE - 1) // TILE
-    kv_base = pid_bh * (padded * 2 - padded // 8) * HEAD_DIM
-    pk = PK + kv_base
-    pv = PV + kv_base
+    pooled_base = pid_bh * (padded - padded // 8) * HEAD_DIM
+    pk = PK + pooled_base
+    pv = PV + pooled_base
+    k_full = K + b * stride_kb + h * stride_kh
+    v_full = V + b * stride_vb + h * stride_vh
 
-    m_i = tl.full([BLOCK_Q], float("-inf"), tl.float32)
+    # a finite start keeps fully masked rows NaN-free without a select per tile
+    m_i = tl.full([BLOCK_Q], -1.0e30, tl.float32)
     l_i = tl.zeros([BLOCK_Q], tl.float32)
     acc = tl.zeros([BLOCK_Q, HEAD_DIM], tl.float32)
     shift, valid, local = _tile_rows(0, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
     for t in range(0, t8):
         if not PREFETCH:
             shift, valid, local = _tile_rows(t, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
-        # K_l starts at padded * (2 - 2/l) in the pyramid
-        prow = (2 * padded - ((2 * padded) >> shift)) + local
-        limit = tl.where(shift > 0, 2 * padded, seq_len)  # level-1 rows past L are masked
-        valid = valid & (local < limit)
-        kt = tl.load(pk + prow[None, :] * HEAD_DIM + offs_d[:, None], mask=valid[None, :], other=0.0)
-        vv = tl.load(pv + prow[:, None] * HEAD_DIM + offs_d[None, :], mask=valid[:, None], other=0.0)
-        qk = tl.dot(q, kt, input_precision=PRECISION) + shift.to(tl.float32)
-        keep = valid[None, :]
+        # level 1 reads K, V in place; K_l (l > 1) starts at padded * (1 - 2/l) in the pooled pyramid
+        full = shift == 0
+        k_rows = tl.where(full, k_full, pk + (padded - ((2 * padded) >> shift)) * HEAD_DIM)
+        v_rows = tl.where(full, v_full, pv + (padded - ((2 * padded) >> shift)) * HEAD_DIM)
+        k_stride = tl.where(full, stride_kn, HEAD_DIM)
+        v_stride = tl.where(full, stride_vn, HEAD_DIM)
+        valid = valid & (local < tl.where(full, seq_len, padded))  # level-1 rows past L are masked
+        kt = tl.load(k_rows + (local * k_stride)[None, :] + offs_d[:, None], mask=valid[None, :], other=0.0)
+        vv = tl.load(v_rows + (local * v_stride)[:, None] + offs_d[None, :], mask=valid[:, None], other=0.0)
+        # ln(l) bias in log2 units is log2(l) = shift; masked keys get -inf in the same add
+        qk = tl.dot(q, kt, input_precision=PRECISION) + tl.where(valid, shift.to(tl.float32), float("-inf"))[None, :]
         if CAUSAL:
-            keep = keep & ((local << shift)[None, :] <= offs_m[:, None])
-        qk = tl.where(keep, qk, float("-inf"))
+            qk = tl.where((local << shift)[None, :] <= offs_m[:, None], qk, float("-inf"))
         m_new = tl.maximum(m_i, tl.max(qk, 1))
-        m_safe = tl.where(m_new == float("-inf"), 0.0, m_new)
-        p = tl.exp2(qk - m_safe[:, None])
-        alpha = tl.exp2(m_i - m_safe)
+        p = tl.exp2(qk - m_new[:, None])
+        alpha = tl.exp2(m_i - m_new)
         l_i = l_i * alpha + tl.sum(p, 1)
         acc = acc * alpha[:, None] + tl.dot(p.to(vv.dtype), vv, input_precision=PRECISION)
         m_i = m_new
@@ -137,14 +143,16 @@ def pyramid_attention_triton(
     batch, heads, seq_len, dim = q.shape
     defaults = default_launch(block_m, dim)
     index, offsets = encode_levels(levels)
-    pk, pv = pyramid(k, block_n), pyramid(v, block_n)
+    pk, pv = pyramid(k, v, block_n)
     out = torch.empty_like(q)
     block_q = min(block_m, block_q or defaults["block_q"])
     grid = (math.ceil(seq_len / block_q), batch * heads)
     _pyramid_fwd[grid](
-        q, pk, pv, index, offsets, out,
+        q, k, v, pk, pv, index, offsets, out,
         sm_scale * LOG2E, seq_len, heads, levels.shape[2], levels.shape[3], levels.shape[3] * block_n,
         q.stride(0), q.stride(1), q.stride(2),
+        k.stride(0), k.stride(1), k.stride(2),
+        v.stride(0), v.stride(1), v.stride(2),
         out.stride(0), out.stride(1), out.stride(2),
         BLOCK_Q=block_q, QUERY_BLOCK=block_m, LOG2_N=int(math.log2(block_n)),
         TILE=key_tile or defaults["key_tile"], HEAD_DIM=dim, CAUSAL=causal,

@@ -43,41 +43,56 @@ def encode_levels(levels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @triton.jit
-def _pyramid_block(
-    X, P, seq_len, heads, padded, stride_b, stride_h, stride_l,
-    BLOCK_N: tl.constexpr, HEAD_DIM: tl.constexpr,
-):
-    """One key block: its rows at level 1 (padding = the last token repeated), then means of 2, 4, 8."""
-    j = tl.program_id(0).to(tl.int64)
-    bh = tl.program_id(1).to(tl.int64)
-    rows = tl.minimum(j * BLOCK_N + tl.arange(0, BLOCK_N), seq_len - 1)
+def _pool_block(x, out, j, padded, BLOCK_N: tl.constexpr, HEAD_DIM: tl.constexpr):
+    """Store the means of 2, 4 and 8 rows of one key block ``x`` ``[n, D]`` into the pooled pyramid."""
     offs_d = tl.arange(0, HEAD_DIM)
-    x = tl.load(X + (bh // heads) * stride_b + (bh % heads) * stride_h + rows[:, None] * stride_l + offs_d[None, :])
-    out = P + bh * (2 * padded - padded // 8) * HEAD_DIM
-    dest = j * BLOCK_N + tl.arange(0, BLOCK_N)
-    tl.store(out + dest[:, None] * HEAD_DIM + offs_d[None, :], x)
     x2 = tl.sum(tl.reshape(x.to(tl.float32), [BLOCK_N // 2, 2, HEAD_DIM]), 1) * 0.5
-    dest2 = padded + j * (BLOCK_N // 2) + tl.arange(0, BLOCK_N // 2)
+    dest2 = j * (BLOCK_N // 2) + tl.arange(0, BLOCK_N // 2)
     tl.store(out + dest2[:, None] * HEAD_DIM + offs_d[None, :], x2.to(x.dtype))
     x4 = tl.sum(tl.reshape(x2, [BLOCK_N // 4, 2, HEAD_DIM]), 1) * 0.5
-    dest4 = padded + padded // 2 + j * (BLOCK_N // 4) + tl.arange(0, BLOCK_N // 4)
+    dest4 = padded // 2 + j * (BLOCK_N // 4) + tl.arange(0, BLOCK_N // 4)
     tl.store(out + dest4[:, None] * HEAD_DIM + offs_d[None, :], x4.to(x.dtype))
     x8 = tl.sum(tl.reshape(x4, [BLOCK_N // 8, 2, HEAD_DIM]), 1) * 0.5
-    dest8 = padded + padded // 2 + padded // 4 + j * (BLOCK_N // 8) + tl.arange(0, BLOCK_N // 8)
+    dest8 = padded // 2 + padded // 4 + j * (BLOCK_N // 8) + tl.arange(0, BLOCK_N // 8)
     tl.store(out + dest8[:, None] * HEAD_DIM + offs_d[None, :], x8.to(x.dtype))
 
 
-def pyramid(x: torch.Tensor, block_n: int) -> torch.Tensor:
-    """``[K_1 (padded), K_2, K_4, K_8]`` per (b, h), concatenated: ``[B*H, 15/8 * Lpad, D]``.
+@triton.jit
+def _pyramid_block(
+    K, V, PK, PV, seq_len, heads, padded,
+    stride_kb, stride_kh, stride_kl, stride_vb, stride_vh, stride_vl,
+    BLOCK_N: tl.constexpr, HEAD_DIM: tl.constexpr,
+):
+    """One key block of K and of V (padding = the last token repeated) -> its rows of K_2, K_4, K_8, V_2, ..."""
+    j = tl.program_id(0).to(tl.int64)
+    bh = tl.program_id(1).to(tl.int64)
+    b = bh // heads
+    h = bh % heads
+    rows = tl.minimum(j * BLOCK_N + tl.arange(0, BLOCK_N), seq_len - 1)
+    offs_d = tl.arange(0, HEAD_DIM)
+    k = tl.load(K + b * stride_kb + h * stride_kh + rows[:, None] * stride_kl + offs_d[None, :])
+    v = tl.load(V + b * stride_vb + h * stride_vh + rows[:, None] * stride_vl + offs_d[None, :])
+    base = bh * (padded - padded // 8) * HEAD_DIM
+    _pool_block(k, PK + base, j, padded, BLOCK_N, HEAD_DIM)
+    _pool_block(v, PV + base, j, padded, BLOCK_N, HEAD_DIM)
 
-    Pooled rows are means computed in float32 and stored in ``x.dtype``.
+
+def pyramid(k: torch.Tensor, v: torch.Tensor, block_n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pooled pyramids ``[K_2, K_4, K_8]`` and ``[V_2, V_4, V_8]`` per (b, h): ``[B*H, 7/8 * Lpad, D]`` each.
+
+    ``Lpad`` is L padded to a multiple of ``n`` by repeating the last token; the
+    means are computed in float32 and stored in the input dtype. Level 1 is
+    read from K and V in place.
     """
-    batch, heads, seq_len, dim = x.shape
+    batch, heads, seq_len, dim = k.shape
     nk = triton.cdiv(seq_len, block_n)
     padded = nk * block_n
-    out = torch.empty((batch * heads, 2 * padded - padded // 8, dim), dtype=x.dtype, device=x.device)
+    shape = (batch * heads, padded - padded // 8, dim)
+    pk = torch.empty(shape, dtype=k.dtype, device=k.device)
+    pv = torch.empty(shape, dtype=v.dtype, device=v.device)
     _pyramid_block[(nk, batch * heads)](
-        x, out, seq_len, heads, padded, x.stride(0), x.stride(1), x.stride(2),
+        k, v, pk, pv, seq_len, heads, padded,
+        k.stride(0), k.stride(1), k.stride(2), v.stride(0), v.stride(1), v.stride(2),
         BLOCK_N=block_n, HEAD_DIM=dim, num_warps=4 if block_n * dim <= 8192 else 8,
     )
-    return out
+    return pk, pv

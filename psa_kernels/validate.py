@@ -92,11 +92,14 @@ def check_backend(backend: str, q: torch.Tensor) -> str:
     return backend
 
 
-def check_triton_size(seq_len: int, block_n: int, head_dim: int) -> None:
-    """The kernel indexes one (b, h) pyramid (15/8 of the padded keys) with 32-bit offsets."""
+def check_triton_size(seq_len: int, block_n: int, *tensors: torch.Tensor) -> None:
+    """The kernel indexes rows inside one (b, h) with 32-bit offsets."""
     padded = math.ceil(seq_len / block_n) * block_n
-    if 2 * padded * head_dim >= 2**31:
-        raise ValueError(f"sequence length {seq_len} is too long for the Triton kernel (2 * L * D must be < 2**31)")
+    for tensor in tensors:
+        if max(padded * tensor.shape[-1], seq_len * tensor.stride(2)) >= 2**31:
+            raise ValueError(
+                f"sequence length {seq_len} is too long for the Triton kernel (L * row stride must be < 2**31)"
+            )
 
 
 def check_scale(sm_scale: float | None, head_dim: int) -> float:

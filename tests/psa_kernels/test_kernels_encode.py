@@ -22,8 +22,9 @@ def test_encode_lists_blocks_by_level(device: str) -> None:
 
 
 @pytest.mark.parametrize(("block_n", "length"), [(32, 70), (128, 128), (64, 1)])
-def test_pyramid_is_padded_keys_then_means(block_n: int, length: int, device: str) -> None:
-    x = torch.randn(2, 3, length, 64).to(device)
-    out = pyramid(x, block_n).view(2, 3, -1, 64)
-    expected = torch.cat([ref.pooled(x, block_n, level) for level in (1, 2, 4, 8)], dim=2)
-    torch.testing.assert_close(out, expected)
+def test_pyramid_is_means_of_padded_keys(block_n: int, length: int, device: str) -> None:
+    k, v = torch.randn(2, 3, length, 64).to(device), torch.randn(2, 3, length, 64).to(device)
+    pk, pv = pyramid(k, v, block_n)
+    for x, out in ((k, pk), (v, pv)):
+        expected = torch.cat([ref.pooled(x, block_n, level) for level in (2, 4, 8)], dim=2)
+        torch.testing.assert_close(out.view(2, 3, -1, 64), expected)
