@@ -201,7 +201,7 @@ def print_table(rows: list[Row], card: str) -> None:
               f"| {100 * r.est_mask_share:.1f}% / {100 * r.published_est_mask_share:.1f}% |")
 
 
-def sweep(rows: list[tuple]) -> None:
+def sweep(rows: list[tuple], with_estimate: bool = True) -> None:
     """Kernel time of each launch variant, against dense in the same run (no reference check)."""
     variants = [
         {"key_tile": t, "block_q": 128, "num_warps": w, "num_stages": s, "prefetch": f}
@@ -229,7 +229,8 @@ def sweep(rows: list[tuple]) -> None:
         for ideal, ms, err, launch in sorted(results, key=lambda item: -item[0])[:4]:
             print(f"sweep {shape_name} | {preset_name} | dense {dense:.2f} | {launch} | kernel {ms:.2f} ms "
                   f"| /ideal {ideal:.2f} | vs default {err:.1e}", flush=True)
-        _sweep_estimate(q, k, preset, dense)
+        if with_estimate:
+            _sweep_estimate(q, k, preset, dense)
         del q, k, v, scores, levels, reference_out
         torch.cuda.empty_cache()
 
@@ -244,7 +245,7 @@ def _sweep_estimate(q: torch.Tensor, k: torch.Tensor, preset: PsaPreset, dense: 
     offsets = sample_offsets(batch, heads, size.m, size.m // 4, seed=0, device=q.device)
     parts = {
         "sample offsets": lambda: sample_offsets(batch, heads, size.m, size.m // 4, seed=0, device=q.device),
-        "pyramid k": lambda: pyramid(k, size.n),
+        "pyramid k+v": lambda: pyramid(k, k, size.n),
     }
     scores = psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n, seed=0)
     levels = psa_kernels.assign_levels(scores, preset, k=k, text_length=0)
@@ -270,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", help="comma-separated row indices (default: all)")
     parser.add_argument("--sweep", action="store_true", help="time kernel launch variants instead")
+    parser.add_argument("--no-estimate-sweep", action="store_true", help="with --sweep: attention variants only")
     parser.add_argument("--no-correctness", action="store_true")
     parser.add_argument("--dense-check", action="store_true", help="also run an all-level-1 map through our kernel")
     parser.add_argument("--json", type=Path, help="write the rows here as JSON")
@@ -280,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = ROWS if not args.rows else [ROWS[int(i)] for i in args.rows.split(",")]
     card = torch.cuda.get_device_name()
     if args.sweep:
-        sweep(chosen)
+        sweep(chosen, with_estimate=not args.no_estimate_sweep)
         return 0
     rows = [run_row(shape, preset, (speedup, ideal, share)) for shape, preset, speedup, ideal, share in chosen]
     checks = [] if args.no_correctness else correctness_rows()
