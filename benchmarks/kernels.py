@@ -204,8 +204,8 @@ def print_table(rows: list[Row], card: str) -> None:
 def sweep(rows: list[tuple], with_estimate: bool = True) -> None:
     """Kernel time of each launch variant, against dense in the same run (no reference check)."""
     variants = [
-        {"key_tile": t, "block_q": 128, "num_warps": w, "num_stages": s, "prefetch": f}
-        for t in (64, 128) for w in (4, 8) for s in (2, 3) for f in (1,)
+        {"key_tile": t, "block_q": bq, "num_warps": 4, "num_stages": 2, "k_rows": kr}
+        for t in (64, 128) for bq in (64, 128) for kr in (0, 1)
     ]
     for shape_name, preset_name, *_published in rows:
         batch, heads, length, dim = SHAPES[shape_name]

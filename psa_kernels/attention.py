@@ -49,6 +49,7 @@ def _pyramid_fwd(
     stride_ob, stride_oh, stride_om,
     BLOCK_Q: tl.constexpr, QUERY_BLOCK: tl.constexpr, LOG2_N: tl.constexpr, TILE: tl.constexpr,
     HEAD_DIM: tl.constexpr, CAUSAL: tl.constexpr, PRECISION: tl.constexpr, PREFETCH: tl.constexpr,
+    K_ROWS: tl.constexpr,
 ):
     pid_m = tl.program_id(0)
     pid_bh = tl.program_id(1).to(tl.int64)
@@ -96,7 +97,12 @@ def _pyramid_fwd(
         k_stride = tl.where(full, stride_kn, HEAD_DIM)
         v_stride = tl.where(full, stride_vn, HEAD_DIM)
         valid = valid & (local < tl.where(full, seq_len, padded))  # level-1 rows past L are masked
-        kt = tl.load(k_rows + (local * k_stride)[None, :] + offs_d[:, None], mask=valid[None, :], other=0.0)
+        if K_ROWS:
+            # K as [tile, D] (rows contiguous, as stored) and a transposed view for the dot
+            kt = tl.trans(tl.load(k_rows + (local * k_stride)[:, None] + offs_d[None, :], mask=valid[:, None],
+                                  other=0.0))
+        else:
+            kt = tl.load(k_rows + (local * k_stride)[None, :] + offs_d[:, None], mask=valid[None, :], other=0.0)
         vv = tl.load(v_rows + (local * v_stride)[:, None] + offs_d[None, :], mask=valid[:, None], other=0.0)
         # ln(l) bias in log2 units is log2(l) = shift; masked keys get -inf in the same add
         qk = tl.dot(q, kt, input_precision=PRECISION) + tl.where(valid, shift.to(tl.float32), float("-inf"))[None, :]
@@ -119,8 +125,8 @@ def _pyramid_fwd(
 def default_launch(block_m: int, head_dim: int) -> dict[str, int]:
     """Launch shape measured best on H200 (benchmarks/KERNEL_NOTES.md)."""
     if head_dim <= 64:
-        return {"key_tile": 128, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1}
-    return {"key_tile": 64, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1}
+        return {"key_tile": 128, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1, "k_rows": 0}
+    return {"key_tile": 64, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1, "k_rows": 0}
 
 
 def pyramid_attention_triton(
@@ -138,6 +144,7 @@ def pyramid_attention_triton(
     num_warps: int | None = None,
     num_stages: int | None = None,
     prefetch: int | None = None,
+    k_rows: int | None = None,
 ) -> torch.Tensor:
     """Launch the kernel on validated inputs (see :func:`psa_kernels.pyramid_attention`)."""
     batch, heads, seq_len, dim = q.shape
@@ -158,6 +165,7 @@ def pyramid_attention_triton(
         TILE=key_tile or defaults["key_tile"], HEAD_DIM=dim, CAUSAL=causal,
         PRECISION="ieee" if q.dtype == torch.float32 else "tf32",
         PREFETCH=bool(defaults["prefetch"] if prefetch is None else prefetch),
+        K_ROWS=bool(defaults["k_rows"] if k_rows is None else k_rows),
         num_warps=num_warps or defaults["num_warps"], num_stages=num_stages or defaults["num_stages"],
     )
     return out

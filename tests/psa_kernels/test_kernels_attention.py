@@ -88,13 +88,14 @@ def test_causal_matches_reference(block_n: int, device: str) -> None:
     assert _rel_err(out, _reference(q, k, v, levels, block_m, block_n, causal=True)) < 1e-5
 
 
-@pytest.mark.parametrize("prefetch", [0, 1])
-def test_launch_variants_agree(prefetch: int, device: str) -> None:
+@pytest.mark.parametrize(("prefetch", "k_rows"), [(0, 0), (1, 0), (1, 1)])
+def test_launch_variants_agree(prefetch: int, k_rows: int, device: str) -> None:
     length, block_m, block_n = 190, 64, 64
     q, k, v = _inputs((1, 2, length, 128), torch.float32, device, seed=11)
     levels = _random_levels((1, 2, 3, 3), seed=11)
     out = pyramid_attention_triton(q, k, v, levels.to(device), block_m=block_m, block_n=block_n,
-                                   sm_scale=0.1, causal=False, key_tile=32, block_q=32, prefetch=prefetch)
+                                   sm_scale=0.1, causal=False, key_tile=32, block_q=32, prefetch=prefetch,
+                                   k_rows=k_rows)
     expected = ref.pyramid_attention(q.double().cpu(), k.double().cpu(), v.double().cpu(), levels,
                                      block_m=block_m, block_n=block_n, sm_scale=0.1)
     assert _rel_err(out, expected.to(device)) < 1e-5
