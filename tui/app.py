@@ -48,6 +48,8 @@ class PsaConfigApp(App[int]):
         self.target: Target | None = None
         self._wanted: tuple[Target | None, str | None] | None = None
         self._form_lock = asyncio.Lock()
+        self._painted = asyncio.Event()
+        """Set once the first screen (tree and diagnostics) is on the terminal; the form is built then."""
         self._disk_warned = False
 
     # --- layout ------------------------------------------------------------
@@ -62,9 +64,15 @@ class PsaConfigApp(App[int]):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.session.path)
-        self._show_session(self._first_target())
+        first = self._first_target()
+        if first is not None:
+            psa = first.preset is not None and self.session.preset(first.model, first.preset).get("type") == "psa"
+            self.query_one(PresetForm).show_pending(_title(first) + (" (psa)" if psa else ""))
+        self._show_session(first)
         self.query_one(ConfigTree).focus()
         self.set_interval(DISK_POLL_SECONDS, self.check_disk)
+        # Paint tree and diagnostics first; building the form's ~120 widgets waits for that.
+        self.call_after_refresh(self._painted.set)
 
     # --- showing -----------------------------------------------------------
 
@@ -107,11 +115,13 @@ class PsaConfigApp(App[int]):
     async def _redraw_form(self) -> None:
         # A lock rather than an exclusive worker: cancelling a redraw half-way through
         # removing widgets leaves the DOM pruning with a CancelledError.
+        await self._painted.wait()
         async with self._form_lock:
             if self._wanted is None:
                 return
             (target, focus_field), self._wanted = self._wanted, None
             form = self.query_one(PresetForm)
+            await form.build_psa_page()  # once, after the first screen; a no-op afterwards
             focused = self.focused
             keep_focus = focused.id if focused is not None and form in focused.ancestors else None
             await self._fill_form(form, target)
@@ -128,7 +138,7 @@ class PsaConfigApp(App[int]):
             await form.show_text(target.model, model_lines(self.session, target.model))
             return
         preset = self.session.preset(target.model, target.preset)
-        title = f"{target.model} / {target.preset}"
+        title = _title(target)
         if preset.get("type") == "psa":
             await form.show_psa(title, preset)
         else:
@@ -397,3 +407,7 @@ def _free_name(base: str, taken: Iterable[str]) -> str:
     while candidate in names:
         candidate, number = f"{base}{number}", number + 1
     return candidate
+
+
+def _title(target: Target) -> str:
+    return f"{target.model} / {target.preset}" if target.preset is not None else target.model

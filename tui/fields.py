@@ -3,20 +3,29 @@
 Enums become selects, booleans switches, numbers validated inputs; the help
 text is the field's description in :mod:`psa_config.model`, so the form and
 the JSON Schema say the same thing.
+
+Importing the pydantic model costs about as much as building the form, so the
+form reads the specs from ``field_table.py``, generated from the model by
+``python -m psa_tui.fields`` (tests/psa_tui/test_tui_fields.py fails when it
+is stale). :func:`field_spec` derives one spec from the model itself.
 """
 
 from __future__ import annotations
 
 import enum
+import pprint
+import textwrap
 import types
 import typing
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
-
-from psa_config.model import BlockSize, PsaPreset, SimThresholds
 from psa_config.runtime import RUNTIME_DEFAULTS
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class Kind(str, enum.Enum):
@@ -71,14 +80,41 @@ ORDER: tuple[str, ...] = (
 )
 """Form order: what decides the kernel first, then rearrangement, then logging."""
 
-_OWNERS: dict[str, type[BaseModel]] = {"block_size": BlockSize, "sim_thresholds": SimThresholds}
+TABLE_FILE = Path(__file__).with_name("field_table.py")
 
 
 def psa_fields() -> list[FieldSpec]:
-    return [field_spec(key) for key in ORDER]
+    """The form's fields in :data:`ORDER`, from the generated table (no pydantic import)."""
+    return list(_psa_fields())
+
+
+@lru_cache(maxsize=1)
+def _psa_fields() -> tuple[FieldSpec, ...]:
+    from psa_tui.field_table import FIELDS
+
+    return tuple(FieldSpec(**{**row, "kind": Kind(row["kind"])}) for row in FIELDS)
+
+
+def render_table() -> str:
+    """The text of ``field_table.py``, derived from the model (imports pydantic)."""
+    rows = []
+    for key in ORDER:
+        spec = field_spec(key)
+        row = {field.name: getattr(spec, field.name) for field in fields(FieldSpec)}
+        row["kind"] = spec.kind.value
+        rows.append(textwrap.indent(pprint.pformat(row, sort_dicts=False, width=100), "    ") + ",\n")
+    return (
+        '"""Generated from psa_config.model by ``python -m psa_tui.fields``: do not edit."""\n\n'
+        "from __future__ import annotations\n\n"
+        "from typing import Any\n\n"
+        f"FIELDS: tuple[dict[str, Any], ...] = (\n{''.join(rows)})\n"
+    )
 
 
 def field_spec(key: str) -> FieldSpec:
+    """The spec of dotted ``key``, derived from the pydantic model."""
+    from psa_config.model import PsaPreset
+
     owner, name = _owner(key)
     info = owner.model_fields[name]
     annotation = _strip_optional(info.annotation)
@@ -95,8 +131,11 @@ def field_spec(key: str) -> FieldSpec:
 
 
 def _owner(key: str) -> tuple[type[BaseModel], str]:
+    from psa_config.model import BlockSize, PsaPreset, SimThresholds
+
+    owners: dict[str, type[BaseModel]] = {"block_size": BlockSize, "sim_thresholds": SimThresholds}
     head, _, tail = key.partition(".")
-    return (_OWNERS[head], tail) if tail else (PsaPreset, head)
+    return (owners[head], tail) if tail else (PsaPreset, head)
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -154,3 +193,8 @@ def lookup(preset: dict[str, Any], key: str) -> Any:
             return None
         value = value[part]
     return value
+
+
+if __name__ == "__main__":
+    TABLE_FILE.write_text(render_table(), encoding="utf-8")
+    print(f"wrote {TABLE_FILE}")

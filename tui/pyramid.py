@@ -10,8 +10,6 @@ from typing import Any
 
 from rich.text import Text
 
-from psa_config.model import PsaPreset
-
 LevelRange = tuple[int, float, float]
 
 LEVEL_STYLE: dict[int, str] = {1: "bold green", 2: "green", 4: "yellow", 8: "dark_orange", 0: "grey42"}
@@ -32,11 +30,16 @@ def ranges_from_raw(mask_ratios: Any) -> list[LevelRange]:
 
 
 def expected_density(mask_mode: Any, ranges: Sequence[LevelRange]) -> float | None:
-    """:meth:`PsaPreset.expected_density` for possibly invalid values (None when undefined)."""
-    preset = PsaPreset.model_construct(
-        mask_mode=mask_mode, mask_ratios={level: [start, end] for level, start, end in ranges}
-    )
-    return preset.expected_density()
+    """:meth:`PsaPreset.expected_density` for possibly invalid values (None when undefined).
+
+    The model's formula (``sum (end - start) / level`` over kept levels, topk
+    only) without importing pydantic at start-up; test_tui_pyramid checks
+    that the two agree.
+    """
+    if mask_mode != "topk":
+        return None
+    by_level = {level: (start, end) for level, start, end in ranges}  # as the model's mapping keeps them
+    return sum((end - start) / level for level, (start, end) in by_level.items() if level > 0)
 
 
 def segment_widths(ranges: Sequence[LevelRange], width: int) -> list[int]:

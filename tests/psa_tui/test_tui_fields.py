@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from psa_config.model import PsaPreset
-from psa_tui.fields import Kind, field_spec, lookup, psa_fields
+from psa_tui.fields import ORDER, TABLE_FILE, Kind, field_spec, lookup, psa_fields, render_table
 
 
 def test_every_preset_field_has_a_widget() -> None:
     keys = {spec.key.split(".")[0] for spec in psa_fields()}
     assert keys | {"type", "mask_ratios"} == set(PsaPreset.model_fields)
+
+
+def test_the_generated_table_is_the_models() -> None:
+    """``field_table.py`` (read at start-up instead of importing pydantic) is regenerated after model changes."""
+    assert psa_fields() == [field_spec(key) for key in ORDER]
+    assert TABLE_FILE.read_text(encoding="utf-8") == render_table(), "stale: run python -m psa_tui.fields"
 
 
 def test_widget_kinds() -> None:

@@ -2,10 +2,16 @@
 
 The form never changes the file: it posts :class:`PresetForm.Edit` with the
 dotted key and the new value, and the app hands that to the session.
+
+The psa page (~120 widgets, and the field specs that import the pydantic
+model) is built by :meth:`PresetForm.build_psa_page`, which the app calls once
+the first screen (tree and diagnostics) is painted: start-up shows the file
+first and fills in the form a moment later.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from textual.app import ComposeResult
@@ -15,7 +21,7 @@ from textual.validation import Function, Integer, Number, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch
 
-from psa_config.model import LEVELS
+from psa_config.model_constants import LEVELS
 
 from psa_tui.fields import FieldSpec, Kind, lookup, psa_fields
 from psa_tui.widgets.pyramid import PyramidEditor
@@ -37,35 +43,67 @@ class PresetForm(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.preset: dict[str, Any] = {}
-        self.specs: dict[str, FieldSpec] = {spec.widget_id: spec for spec in psa_fields()}
+        self._psa_page: Vertical | None = None
+        self._rows: list[tuple[FieldSpec, Widget, Label]] = []
+        """(spec, editing widget, hint) per field of the psa page, so a redraw needs no queries."""
+
+    @cached_property
+    def specs(self) -> dict[str, FieldSpec]:
+        """Field spec by widget id."""
+        return {spec.widget_id: spec for spec in psa_fields()}
 
     def compose(self) -> ComposeResult:
-        # Built once; showing another preset only sets values (rebuilding ~30 widgets is slow).
-        fields = psa_fields()
-        with Vertical(id="psa-page"):
-            yield field_row(fields[0], None)
-            # Composed with the five usual levels so most presets need no recompose.
-            yield PyramidEditor({level: [0.0, 0.0] for level in LEVELS}, None, id="pyramid")
-            for spec in fields[1:]:
-                yield field_row(spec, None)
         yield Static("", id="text-page")
 
+    @property
+    def built(self) -> bool:
+        return self._psa_page is not None
+
+    def show_pending(self, title: str) -> None:
+        """The first screen's form: the title while the psa page is being built."""
+        self.border_title = title
+        self.query_one("#text-page", Static).update("[dim]loading the form…[/]")
+
+    async def build_psa_page(self) -> None:
+        """Mount the psa page once (a no-op afterwards); hidden until :meth:`show_psa`."""
+        if self.built:
+            return
+        # Built once; showing another preset only sets values (rebuilding ~30 widgets is slow).
+        fields = psa_fields()
+        page = Vertical(
+            field_row(fields[0], None),
+            # Composed with the five usual levels so most presets need no recompose.
+            PyramidEditor({level: [0.0, 0.0] for level in LEVELS}, None, id="pyramid"),
+            *(field_row(spec, None) for spec in fields[1:]),
+            id="psa-page",
+        )
+        page.display = False
+        await self.mount(page, before="#text-page")
+        self._rows = [
+            (spec, page.query_one(f"#{spec.widget_id}"), page.query_one(f"#{spec.widget_id}-hint", Label))
+            for spec in fields
+        ]
+        self._psa_page = page
+
     async def show_psa(self, title: str, preset: dict[str, Any]) -> None:
+        await self.build_psa_page()
         self.preset = preset
         self.border_title = f"{title} (psa)"
         self.query_one("#text-page").display = False
-        self.query_one("#psa-page").display = True
-        for spec in psa_fields():
+        if self._psa_page is not None:
+            self._psa_page.display = True
+        for spec, widget, hint in self._rows:
             value = lookup(preset, spec.key)
-            set_widget_value(self.query_one(f"#{spec.widget_id}"), spec, value)
-            self.query_one(f"#{spec.widget_id}-hint", Label).update(_hint(spec, value))
+            set_widget_value(widget, spec, value)
+            hint.update(_hint(spec, value))
         await self.query_one(PyramidEditor).show(preset.get("mask_ratios"), preset.get("mask_mode"))
 
     async def show_text(self, title: str, lines: list[str]) -> None:
         """A read-only page: a dense preset, a model summary or a message."""
         self.preset = {}
         self.border_title = title
-        self.query_one("#psa-page").display = False
+        if self._psa_page is not None:
+            self._psa_page.display = False
         page = self.query_one("#text-page", Static)
         page.update("\n".join(lines))
         page.display = True
