@@ -168,4 +168,9 @@ def pyramid_attention_triton(
         K_ROWS=bool(defaults["k_rows"] if k_rows is None else k_rows),
         num_warps=num_warps or defaults["num_warps"], num_stages=num_stages or defaults["num_stages"],
     )
+    # checked after the launches: one sync at the end instead of one before them (no fault either way:
+    # the kernels skip such values)
+    if bool(offsets[..., 5].any()):
+        bad = levels[(levels != 0) & (levels != 1) & (levels != 2) & (levels != 4) & (levels != 8)]
+        raise ValueError(f"levels may only hold (0, 1, 2, 4, 8), found {int(bad[0])}")
     return out

@@ -29,11 +29,15 @@ def _encode_row(LEVELS, IDX, OFF, n_key_blocks, NK_POW2: tl.constexpr):
         tl.store(off_row + slot, base)
         base += tl.sum(as_int, 0)
     tl.store(off_row + 4, base)
+    # values other than 0/1/2/4/8 are skipped above; count them so the caller can raise
+    bad = ok & (lv != 0) & (lv != 1) & (lv != 2) & (lv != 4) & (lv != 8)
+    tl.store(off_row + 5, tl.sum(bad.to(tl.int32), 0))
 
 
 def encode_levels(levels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """``(index [B, H, Mq, Nk] int32, offsets [B, H, Mq, 8] int32)``: level l's blocks are
-    ``index[..., offsets[s]:offsets[s + 1]]`` with ``l = 2**s``; entries past ``offsets[4]`` are unused."""
+    ``index[..., offsets[s]:offsets[s + 1]]`` with ``l = 2**s``; entries past ``offsets[4]`` are unused;
+    ``offsets[..., 5]`` counts the row's values other than 0/1/2/4/8 (treated as skipped)."""
     batch, heads, mq, nk = levels.shape
     index = torch.empty(levels.shape, dtype=torch.int32, device=levels.device)
     offsets = torch.empty((batch, heads, mq, 8), dtype=torch.int32, device=levels.device)

@@ -4,8 +4,8 @@ One program takes ``BLOCK_R`` sampled query rows (whole query blocks). Pass 1
 computes, per sampled row and key block, the block's largest logit (log2
 units) and the row's overall maximum ``r``; pass 2 reads those block maxima
 back (L2-resident, written by the same program) and reduces
-``exp2(M - r)`` over the rows of each query block. The row normalisation
-runs on the small ``[B, H, Mq, Nk]`` result in PyTorch.
+``exp2(M - r)`` over the rows of each query block; pass 3 normalises the
+program's rows of ``S`` (it owns them whole).
 """
 
 from __future__ import annotations
@@ -58,14 +58,24 @@ def _estimate_fwd(
     GROUPS: tl.constexpr = BLOCK_R // SM
     groups = pid_r * GROUPS + tl.arange(0, GROUPS)
     s_base = S + bh * n_query_blocks * n_key_blocks
+    sums = tl.zeros([GROUPS], tl.float32)
     for first in range(0, n_key_blocks, BLOCK_J):
         blocks = first + tl.arange(0, BLOCK_J)
         ok = row_ok[:, None] & (blocks[None, :] < n_key_blocks)
         m = tl.load(m_base + rows[:, None] * n_key_blocks + blocks[None, :], mask=ok, other=float("-inf"))
         e = tl.where(ok, tl.exp2(m - tl.where(row_ok, row_max, 0.0)[:, None]), 0.0)
         s = tl.max(tl.reshape(e, [GROUPS, SM, BLOCK_J]), axis=1)
+        sums += tl.sum(s, 1)
         tl.store(s_base + groups[:, None] * n_key_blocks + blocks[None, :], s,
                  mask=(groups[:, None] < n_query_blocks) & (blocks[None, :] < n_key_blocks))
+    tl.debug_barrier()
+    # each row of S belongs to this program alone: normalise it here (no extra launches)
+    inverse = 1.0 / tl.where(sums > 0, sums, 1.0)
+    for first in range(0, n_key_blocks, BLOCK_J):
+        blocks = first + tl.arange(0, BLOCK_J)
+        ok = (groups[:, None] < n_query_blocks) & (blocks[None, :] < n_key_blocks)
+        pointers = s_base + groups[:, None] * n_key_blocks + blocks[None, :]
+        tl.store(pointers, tl.load(pointers, mask=ok, other=0.0) * inverse[:, None], mask=ok)
 
 
 @functools.lru_cache(maxsize=64)
@@ -117,4 +127,4 @@ def estimate_importance_triton(
         KEY_BLOCK=block_n, HEAD_DIM=dim,
         PRECISION="ieee" if q.dtype == torch.float32 else "tf32", num_warps=num_warps, num_stages=num_stages,
     )
-    return scores / scores.sum(dim=-1, keepdim=True)
+    return scores

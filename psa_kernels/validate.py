@@ -55,8 +55,10 @@ def grid_shape(seq_len: int, block_m: int, block_n: int) -> tuple[int, int]:
     return math.ceil(seq_len / block_m), math.ceil(seq_len / block_n)
 
 
-def check_levels(levels: torch.Tensor, expected: tuple[int, ...], device: torch.device | None = None) -> None:
-    """Integer tensor of the expected shape holding only 0/1/2/4/8."""
+def check_levels(
+    levels: torch.Tensor, expected: tuple[int, ...], device: torch.device | None = None, values: bool = True
+) -> None:
+    """Integer tensor of the expected shape holding only 0/1/2/4/8 (values not read when ``values`` is false)."""
     if not isinstance(levels, torch.Tensor):
         raise ValueError(f"levels must be a torch.Tensor, got {type(levels).__name__}")
     if levels.is_floating_point() or levels.is_complex() or levels.dtype == torch.bool:
@@ -65,6 +67,8 @@ def check_levels(levels: torch.Tensor, expected: tuple[int, ...], device: torch.
         raise ValueError(f"levels must have shape {expected} [B, H, ceil(L/m), ceil(L/n)], got {tuple(levels.shape)}")
     if device is not None and levels.device != device:
         raise ValueError(f"levels is on {levels.device} but q is on {device}")
+    if not values:
+        return
     wide = levels.to(torch.int32)
     # 0, 1, 2, 4, 8 are exactly the values in [0, 8] with at most one bit set: one fused test, one sync
     bad = (wide.clamp(0, 8) != wide) | ((wide & (wide - 1)) != 0)

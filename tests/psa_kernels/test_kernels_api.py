@@ -54,6 +54,16 @@ def test_triton_head_dim_must_be_64_or_128() -> None:
                                       block_m=32, block_n=32, backend="triton")
 
 
+@pytest.mark.parametrize("value", [3, -1, 16])
+def test_triton_path_rejects_bad_level_values(value: int) -> None:
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    q, k, v = (x.to(device) for x in _qkv())
+    levels = torch.ones(1, 2, 3, 3, dtype=torch.int8, device=device)
+    levels[0, 1, 2, 0] = value
+    with pytest.raises(ValueError, match=f"found {value}"):
+        psa_kernels.pyramid_attention(q, k, v, levels, block_m=32, block_n=32, backend="triton")
+
+
 def test_triton_on_cpu_without_interpreter_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRITON_INTERPRET", "0")
     q, k, v = _qkv()
