@@ -10,17 +10,21 @@ from psa_config.errors import UnreadableInputError
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
 
-def read_text_file(path: str | Path, *, limit: int = MAX_FILE_BYTES) -> str:
-    """The file's text (UTF-8, BOM allowed); a one-line ``UnreadableInputError`` otherwise."""
+def read_text_file(path: str | Path, *, limit: int = MAX_FILE_BYTES, keep_bom: bool = False) -> str:
+    """The file's text (UTF-8); a one-line ``UnreadableInputError`` otherwise.
+
+    Line endings are kept as stored. A byte-order mark is dropped unless
+    ``keep_bom`` (editors keep it, so that a save writes it back).
+    """
     data = _read_bytes(Path(path), limit)
-    return decode_text(data, str(path))
+    return decode_text(data, str(path), keep_bom=keep_bom)
 
 
-def decode_text(data: bytes, name: str) -> str:
+def decode_text(data: bytes, name: str, *, keep_bom: bool = False) -> str:
     if b"\x00" in data:
         raise UnreadableInputError(f"{name}: binary file (contains NUL bytes), not YAML")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise UnreadableInputError(

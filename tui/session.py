@@ -17,6 +17,7 @@ import yaml
 from psa_config import check_text
 from psa_config.diagnostics import Diagnostic
 from psa_config.errors import UnreadableInputError
+from psa_config.files import read_text_file
 
 if TYPE_CHECKING:
     from psa_config.edit import Document, SaveResult
@@ -202,18 +203,7 @@ class Session:
 
 def read_text(path: Path) -> str:
     """The file's text exactly as stored (CRLF kept). The edit engine is imported on first edit."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableInputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UnreadableInputError(f"{path}: is a directory") from None
-    except OSError as exc:
-        raise UnreadableInputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnreadableInputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    return read_text_file(path, keep_bom=True)
 
 
 def parse_lenient(text: str) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from psa_config.diagnostics import Diagnostic
 from psa_config.edit.document import Document
 from psa_config.edit.errors import FileChangedError, RefusedError
 from psa_config.errors import UnreadableInputError
+from psa_config.files import read_text_file
 
 
 @dataclass(frozen=True)
@@ -26,19 +27,8 @@ class SaveResult:
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
-    """The file's text exactly as stored (CRLF kept), or UnreadableInputError."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UnreadableInputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UnreadableInputError(f"{path}: is a directory") from None
-    except OSError as exc:
-        raise UnreadableInputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnreadableInputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    """The file's text exactly as stored (CRLF and a byte-order mark kept), or UnreadableInputError."""
+    return read_text_file(path, keep_bom=True)
 
 
 def digest(text: str) -> str:

@@ -42,26 +42,6 @@ class Rule:
 _RULES: dict[str, Rule] = {}
 
 
-def register(
-    code: str,
-    name: str,
-    severity: Severity,
-    *,
-    summary: str,
-    explanation: str,
-    bad: str,
-    good: str,
-    fix: str,
-) -> Callable[[CheckFunction], CheckFunction]:
-    """Decorator registering a check function as a rule."""
-
-    def decorate(check: CheckFunction) -> CheckFunction:
-        _add(Rule(code, name, severity, summary, explanation.strip(), bad.strip("\n"), good.strip("\n"), fix, check))
-        return check
-
-    return decorate
-
-
 def declare(
     code: str,
     name: str,
@@ -72,9 +52,20 @@ def declare(
     bad: str,
     good: str,
     fix: str,
+    check: CheckFunction | None = None,
 ) -> None:
-    """Register a rule emitted by the reader or the schema validation (no check function)."""
-    _add(Rule(code, name, severity, summary, explanation.strip(), bad.strip("\n"), good.strip("\n"), fix))
+    """Register a rule; one without ``check`` is emitted by the reader or the schema validation."""
+    _add(Rule(code, name, severity, summary, explanation.strip(), bad.strip("\n"), good.strip("\n"), fix, check))
+
+
+def register(code: str, name: str, severity: Severity, **documentation: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Decorator registering a check function as a rule (keywords as :func:`declare`)."""
+
+    def decorate(check: CheckFunction) -> CheckFunction:
+        declare(code, name, severity, check=check, **documentation)
+        return check
+
+    return decorate
 
 
 def _add(rule: Rule) -> None:

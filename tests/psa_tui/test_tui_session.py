@@ -74,7 +74,7 @@ def test_crlf_is_read_as_is(tmp_path: Path) -> None:
     [
         (lambda p: p / "missing.yaml", "no such file"),
         (lambda p: p, "is a directory"),
-        (lambda p: (p / "bin.yaml").write_bytes(b"\xff\xfe\x00") and p / "bin.yaml", "not UTF-8"),
+        (lambda p: (p / "bin.yaml").write_bytes(b"\xff\xfe\x41") and p / "bin.yaml", "not UTF-8"),
     ],
 )
 def test_unreadable_input_is_a_clear_error(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,6 @@ from psa_tui.app import PsaConfigApp
 from psa_tui.widgets.tree import ConfigTree, Target
 from tui_pilot_helpers import select, settle
 
-from conftest import REFERENCE
 
 TOPK = Target("Wan2.1_1.3b", "psa_topk")
 
@@ -23,7 +22,7 @@ TOPK = Target("Wan2.1_1.3b", "psa_topk")
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PsaConfigApp:
     """The reference file under a relative name, so the header is the same on every machine."""
-    shutil.copyfile(REFERENCE, tmp_path / "attention_config.yaml")
+    shutil.copyfile(Path(__file__).resolve().parents[2] / "configs" / "attention_config.yaml", tmp_path / "attention_config.yaml")
     monkeypatch.chdir(tmp_path)
     return PsaConfigApp("attention_config.yaml")
 
