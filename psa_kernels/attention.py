@@ -2,9 +2,9 @@
 
 Private encoding, built on the device by :mod:`psa_kernels.encode`: per
 (b, h, query block) the kept key blocks listed by level (1, 2, 4, 8) with
-level offsets, and the pyramid ``[K_1, K_2, K_4, K_8]`` of every (b, h)
-concatenated along the sequence. The kernel walks one flat list of key tiles
-of ``key_tile`` pyramid rows: level by level, each tile gathers the rows of
+level offsets, and the pooled pyramid ``[K_2, K_4, K_8]`` (likewise V) of
+every (b, h); level 1 is read from K and V in place. The kernel walks one
+flat list of key tiles of ``key_tile`` rows: level by level, each tile gathers the rows of
 one or more of that level's blocks (a pooled block narrower than a tile
 shares it with the next ones), so no tile ever reads rows outside its blocks
 (the published kernel's n=64/level 8 and n=32/levels 4, 8 bug) and the loop
