@@ -121,6 +121,16 @@ class PsaPreset(_Strict):
             return None
         return sum((end - start) / level for level, start, end in self.levels_in_order() if level > 0)
 
+    def runtime_params(self, section: ModelSection, video: tuple[int, int, int]) -> dict[str, Any]:
+        """The parameter dict the published runtime builds for this preset of ``section``.
+
+        ``video`` is (width, height, frames); the token grid is computed by
+        ceil division and keys left out take the runtime's defaults.
+        """
+        from psa_config.runtime import preset_runtime_params
+
+        return preset_runtime_params(self, section, video)
+
 
 Preset = Annotated[Union[PsaPreset, DensePreset], Field(discriminator="type")]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from psa_config.model import ModelSection
+    from psa_config.model import ModelSection, PsaPreset
 
 RUNTIME_DEFAULTS: dict[str, Any] = {
     "use_rearrange": True,
@@ -37,6 +37,11 @@ def runtime_params(section: ModelSection, preset_name: str, video: tuple[int, in
     preset = section.attention_configs[preset_name]
     if not isinstance(preset, PsaPreset):
         return {}
+    return preset_runtime_params(preset, section, video)
+
+
+def preset_runtime_params(preset: PsaPreset, section: ModelSection, video: tuple[int, int, int]) -> dict[str, Any]:
+    """The runtime's ``params`` for ``preset`` of ``section`` and a (width, height, frames) video."""
     width, height, depth = section.video_scale.token_grid(*video)
     thresholds = preset.sim_thresholds
     params: dict[str, Any] = {

@@ -54,6 +54,8 @@ def test_runtime_params_apply_the_runtime_defaults(base_text: str) -> None:
     assert params["mask_ratios"] == {1: (0.0, 0.4), 2: (0.4, 0.5), 4: (0.5, 0.6), 8: (0.6, 0.8), 0: (0.8, 1.0)}
     assert params["sim_8x_threshold"] == 0.6
     assert config.model("Wan2.1_14b").sequence_length(1280, 720, 81) == 75600
+    preset = config.preset("Wan2.1_14b", "psa_balanced")
+    assert preset.runtime_params(config.model("Wan2.1_14b"), (1280, 720, 81)) == params
 
 
 def test_runtime_params_use_ceil_division_and_the_model_text_length(reference_config: Path) -> None:
