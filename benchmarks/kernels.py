@@ -203,9 +203,14 @@ def print_table(rows: list[Row], card: str) -> None:
 
 def sweep(rows: list[tuple], with_estimate: bool = True) -> None:
     """Kernel time of each launch variant, against dense in the same run (no reference check)."""
+    # v8: contiguous tiles (0 = v7's gather of every tile, 1 = offset loads, 2 = descriptors), their width
+    # and stages (8 warps measured slower: KERNEL_NOTES.md); the rest from default_launch. v7 is timed
+    # first and last (run-to-run spread).
     variants = [
-        {"key_tile": t, "block_q": bq, "num_warps": 4, "num_stages": 2, "k_rows": kr}
-        for t in (64, 128) for bq in (64, 128) for kr in (0, 1)
+        {"contiguous": 0}, {"contiguous": 1}, {"contiguous": 2}, {"contiguous": 2, "num_stages": 3},
+        {"contiguous": 2, "cont_tile": 32}, {"contiguous": 2, "cont_tile": 64},
+        {"contiguous": 2, "cont_tile": 64, "num_stages": 3}, {"contiguous": 1, "cont_tile": 32},
+        {"contiguous": 0},
     ]
     for shape_name, preset_name, *_published in rows:
         batch, heads, length, dim = SHAPES[shape_name]
@@ -226,7 +231,7 @@ def sweep(rows: list[tuple], with_estimate: bool = True) -> None:
                 results.append((dens * dense / ms, ms, err, launch))
             except Exception as exc:  # noqa: BLE001 - a variant that does not compile is reported, not fatal
                 print(f"{shape_name} {preset_name} {launch}: {type(exc).__name__}: {str(exc)[:100]}")
-        for ideal, ms, err, launch in sorted(results, key=lambda item: -item[0])[:4]:
+        for ideal, ms, err, launch in results:
             print(f"sweep {shape_name} | {preset_name} | dense {dense:.2f} | {launch} | kernel {ms:.2f} ms "
                   f"| /ideal {ideal:.2f} | vs default {err:.1e}", flush=True)
         if with_estimate:

@@ -9,6 +9,12 @@ one or more of that level's blocks (a pooled block narrower than a tile
 shares it with the next ones), so no tile ever reads rows outside its blocks
 (the published kernel's n=64/level 8 and n=32/levels 4, 8 bug) and the loop
 body is the same for every level (one software pipeline for the whole row).
+
+Since v8 the tiles that lie inside one block (level-1 blocks and pooled
+blocks at least ``cont_tile`` rows wide) go first, through two loops of
+contiguous tiles: one block id per tile and one base row, loaded as one
+tile (a Tensor Memory Accelerator descriptor where the device has one, or
+plain offset loads); only the narrower pooled blocks are gathered row by row.
 """
 
 from __future__ import annotations
@@ -40,8 +46,53 @@ def _tile_rows(t, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N: tl.c
 
 
 @triton.jit
+def _count(blocks, LOG2_TILES: tl.constexpr, ON: tl.constexpr):
+    """``blocks << LOG2_TILES`` contiguous tiles when the level is ``ON``, else 0."""
+    count = blocks * 0
+    if ON:
+        count = blocks << LOG2_TILES
+    return count
+
+
+@triton.jit
+def _gather_count(blocks, LOG2_ROWS: tl.constexpr, TILE: tl.constexpr, ON: tl.constexpr):
+    """``ceil(blocks * 2**LOG2_ROWS / TILE)`` gathered tiles when the level is ``ON``, else 0."""
+    count = blocks * 0
+    if ON:
+        count = ((blocks << LOG2_ROWS) + TILE - 1) // TILE
+    return count
+
+
+@triton.jit
+def _cont_tile(j, c2, c3, c4, c8, o2, o4, o8, idx_row, LOG2_N: tl.constexpr, LOG2_C: tl.constexpr):
+    """Pooled contiguous tile ``j`` (levels 2, 4, 8 own tiles [c2, c3), [c3, c4), [c4, c8)): its level shift
+    and first row inside K_l."""
+    shift = 1 + (j >= c3).to(tl.int32) + (j >= c4).to(tl.int32)
+    first = tl.where(shift == 1, c2, tl.where(shift == 2, c3, c4))
+    start = tl.where(shift == 1, o2, tl.where(shift == 2, o4, o8))
+    log2_tiles = tl.maximum(LOG2_N - LOG2_C - shift, 0)  # tiles per block at this level
+    i = j - first
+    block = tl.load(idx_row + start + (i >> log2_tiles), mask=j < c8, other=0)
+    return shift, (block << (LOG2_N - shift)) + ((i & ((1 << log2_tiles) - 1)) << LOG2_C)
+
+
+@triton.jit
+def _attend(q, kt, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL: tl.constexpr, PRECISION: tl.constexpr):
+    """One key tile of online softmax: ``bias`` is log2(l) or -inf per key, ``pos`` its first token."""
+    qk = tl.dot(q, kt, input_precision=PRECISION) + bias[None, :]
+    if CAUSAL:
+        qk = tl.where(pos[None, :] <= offs_m[:, None], qk, float("-inf"))
+    m_new = tl.maximum(m_i, tl.max(qk, 1))
+    p = tl.exp2(qk - m_new[:, None])
+    alpha = tl.exp2(m_i - m_new)
+    l_i = l_i * alpha + tl.sum(p, 1)
+    acc = acc * alpha[:, None] + tl.dot(p.to(vv.dtype), vv, input_precision=PRECISION)
+    return m_new, l_i, acc
+
+
+@triton.jit
 def _pyramid_fwd(
-    Q, K, V, PK, PV, IDX, OFF, Out,
+    Q, K, V, PK, PV, IDX, OFF, Out, KD, VD, PKD, PVD,
     qk_scale, seq_len, heads, n_query_blocks, n_key_blocks, padded,
     stride_qb, stride_qh, stride_qm,
     stride_kb, stride_kh, stride_kn,
@@ -49,7 +100,7 @@ def _pyramid_fwd(
     stride_ob, stride_oh, stride_om,
     BLOCK_Q: tl.constexpr, QUERY_BLOCK: tl.constexpr, LOG2_N: tl.constexpr, TILE: tl.constexpr,
     HEAD_DIM: tl.constexpr, CAUSAL: tl.constexpr, PRECISION: tl.constexpr, PREFETCH: tl.constexpr,
-    K_ROWS: tl.constexpr,
+    K_ROWS: tl.constexpr, CONT_LEVELS: tl.constexpr, LOG2_C: tl.constexpr, TMA: tl.constexpr,
 ):
     pid_m = tl.program_id(0)
     pid_bh = tl.program_id(1).to(tl.int64)
@@ -71,11 +122,17 @@ def _pyramid_fwd(
     o4 = tl.load(off_row + 2)
     o8 = tl.load(off_row + 3)
     end = tl.load(off_row + 4)
-    # tiles per level: ceil(blocks * n/l / TILE)
-    t1 = ((o2 - o1) * (1 << LOG2_N) + TILE - 1) // TILE
-    t2 = t1 + ((o4 - o2) * (1 << (LOG2_N - 1)) + TILE - 1) // TILE
-    t4 = t2 + ((o8 - o4) * (1 << (LOG2_N - 2)) + TILE - 1) // TILE
-    t8 = t4 + ((end - o8) * (1 << (LOG2_N - 3)) + TILE - 1) // TILE
+    # levels below CONT_LEVELS (blocks at least CTILE = 2**LOG2_C rows wide) go through contiguous tiles
+    # of CTILE rows: c2 level-1 tiles, then pooled tiles up to c8; the other levels are gathered in tiles
+    # of TILE rows: ceil(blocks * n/l / TILE) per level, t8 in all
+    c2 = _count(o2 - o1, LOG2_N - LOG2_C, CONT_LEVELS > 0)
+    c3 = c2 + _count(o4 - o2, LOG2_N - 1 - LOG2_C, CONT_LEVELS > 1)
+    c4 = c3 + _count(o8 - o4, LOG2_N - 2 - LOG2_C, CONT_LEVELS > 2)
+    c8 = c4 + _count(end - o8, LOG2_N - 3 - LOG2_C, CONT_LEVELS > 3)
+    t1 = _gather_count(o2 - o1, LOG2_N, TILE, CONT_LEVELS <= 0)
+    t2 = t1 + _gather_count(o4 - o2, LOG2_N - 1, TILE, CONT_LEVELS <= 1)
+    t4 = t2 + _gather_count(o8 - o4, LOG2_N - 2, TILE, CONT_LEVELS <= 2)
+    t8 = t4 + _gather_count(end - o8, LOG2_N - 3, TILE, CONT_LEVELS <= 3)
     pooled_base = pid_bh * (padded - padded // 8) * HEAD_DIM
     pk = PK + pooled_base
     pv = PV + pooled_base
@@ -86,6 +143,44 @@ def _pyramid_fwd(
     m_i = tl.full([BLOCK_Q], -1.0e30, tl.float32)
     l_i = tl.zeros([BLOCK_Q], tl.float32)
     acc = tl.zeros([BLOCK_Q, HEAD_DIM], tl.float32)
+    offs_c = tl.arange(0, 1 << LOG2_C)
+    if CONT_LEVELS > 0:
+        # level 1 in place: tile j is rows (j mod n/CTILE) * CTILE.. of the (j div n/CTILE)-th block
+        block = tl.load(idx_row + o1, mask=c2 > 0, other=0)
+        for j in range(0, c2):
+            local = (block << LOG2_N) + ((j & ((1 << (LOG2_N - LOG2_C)) - 1)) << LOG2_C)
+            if TMA:
+                # a tile reaching past L starts earlier instead (rows of this head only) and masks the rows
+                # before the block: the descriptor spans all heads, so no read leaves this (b, h)
+                first = tl.minimum(local, seq_len - (1 << LOG2_C))
+                pos = first + offs_c
+                valid = pos >= local
+                kt = tl.trans(KD.load([(pid_bh * seq_len).to(tl.int32) + first, 0]))
+                vv = VD.load([(pid_bh * seq_len).to(tl.int32) + first, 0])
+            else:
+                pos = local + offs_c
+                valid = pos < seq_len
+                kt = tl.load(k_full + (pos * stride_kn)[None, :] + offs_d[:, None], mask=valid[None, :], other=0.0)
+                vv = tl.load(v_full + (pos * stride_vn)[:, None] + offs_d[None, :], mask=valid[:, None], other=0.0)
+            bias = tl.where(valid, 0.0, float("-inf"))
+            m_i, l_i, acc = _attend(q, kt, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL, PRECISION)
+            block = tl.load(idx_row + o1 + ((j + 1) >> (LOG2_N - LOG2_C)), mask=j + 1 < c2, other=0)
+    if CONT_LEVELS > 1:
+        # pooled blocks at least CTILE rows wide: every row is real (the pyramid pads with the last token)
+        shift_c, local_c = _cont_tile(c2, c2, c3, c4, c8, o2, o4, o8, idx_row, LOG2_N, LOG2_C)
+        pooled_rows = padded - padded // 8
+        for j in range(c2, c8):
+            prow = (padded - ((2 * padded) >> shift_c)) + local_c
+            if TMA:
+                kt = tl.trans(PKD.load([(pid_bh * pooled_rows).to(tl.int32) + prow, 0]))
+                vv = PVD.load([(pid_bh * pooled_rows).to(tl.int32) + prow, 0])
+            else:
+                kt = tl.load(pk + (prow + offs_c)[None, :] * HEAD_DIM + offs_d[:, None])
+                vv = tl.load(pv + (prow + offs_c)[:, None] * HEAD_DIM + offs_d[None, :])
+            bias = tl.zeros([1 << LOG2_C], tl.float32) + shift_c.to(tl.float32)
+            m_i, l_i, acc = _attend(q, kt, vv, bias, (local_c + offs_c) << shift_c, offs_m, m_i, l_i, acc, CAUSAL,
+                                    PRECISION)
+            shift_c, local_c = _cont_tile(j + 1, c2, c3, c4, c8, o2, o4, o8, idx_row, LOG2_N, LOG2_C)
     shift, valid, local = _tile_rows(0, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
     for t in range(0, t8):
         if not PREFETCH:
@@ -123,10 +218,39 @@ def _pyramid_fwd(
 
 
 def default_launch(block_m: int, head_dim: int) -> dict[str, int]:
-    """Launch shape measured best on H200 (benchmarks/KERNEL_NOTES.md)."""
+    """Launch shape measured best on H200 (benchmarks/KERNEL_NOTES.md).
+
+    ``contiguous``: 0 gathers every tile (v7), 1 loads tiles inside one block with plain offset loads,
+    2 with Tensor Memory Accelerator descriptors where possible (else 1); ``cont_tile`` is the contiguous
+    tiles' row count (capped at n).
+    """
     if head_dim <= 64:
-        return {"key_tile": 128, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1, "k_rows": 0}
-    return {"key_tile": 64, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1, "k_rows": 0}
+        return {"key_tile": 128, "block_q": 128, "num_warps": 4, "num_stages": 3, "prefetch": 1, "k_rows": 0,
+                "contiguous": 2, "cont_tile": 128}
+    return {"key_tile": 64, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1, "k_rows": 0,
+            "contiguous": 2, "cont_tile": 64}
+
+
+def _tma_ok(tensors: tuple[torch.Tensor, ...], seq_len: int, cont_tile: int) -> bool:
+    """Descriptors need Hopper (or the interpreter), dense [B, H, L, D] rows, 16-byte alignment and a whole
+    tile inside L (a tile reaching past L is moved back, not clipped)."""
+    from psa_kernels.validate import interpreter_mode
+
+    q, k, v = tensors
+    if not interpreter_mode() and (not q.is_cuda or torch.cuda.get_device_capability(q.device)[0] < 9):
+        return False
+    try:
+        from triton.tools.tensor_descriptor import TensorDescriptor  # noqa: F401
+    except ImportError:
+        return False
+    return (seq_len >= cont_tile and q.shape[0] * q.shape[1] * seq_len < 2**31
+            and all(x.is_contiguous() and x.data_ptr() % 16 == 0 for x in (k, v)))
+
+
+def _descriptor(x: torch.Tensor, rows: int, tile: int):
+    from triton.tools.tensor_descriptor import TensorDescriptor
+
+    return TensorDescriptor.from_tensor(x.view(rows, x.shape[-1]), [tile, x.shape[-1]])
 
 
 def pyramid_attention_triton(
@@ -145,6 +269,8 @@ def pyramid_attention_triton(
     num_stages: int | None = None,
     prefetch: int | None = None,
     k_rows: int | None = None,
+    contiguous: int | None = None,
+    cont_tile: int | None = None,
 ) -> torch.Tensor:
     """Launch the kernel on validated inputs (see :func:`psa_kernels.pyramid_attention`)."""
     batch, heads, seq_len, dim = q.shape
@@ -154,8 +280,19 @@ def pyramid_attention_triton(
     out = torch.empty_like(q)
     block_q = min(block_m, block_q or defaults["block_q"])
     grid = (math.ceil(seq_len / block_q), batch * heads)
+    mode = defaults["contiguous"] if contiguous is None else contiguous
+    ctile = min(block_n, cont_tile or defaults["cont_tile"])
+    # levels whose blocks (n/l rows) hold whole contiguous tiles: 0..4
+    cont_levels = sum(1 for s in range(4) if block_n >> s >= ctile) if mode else 0
+    if mode == 2 and not _tma_ok((q, k, v), seq_len, ctile):
+        mode = 1
+    descriptors = (k, v, pk, pv)
+    if mode == 2:
+        pooled = pk.shape[0] * pk.shape[1]
+        descriptors = (_descriptor(k, batch * heads * seq_len, ctile), _descriptor(v, batch * heads * seq_len, ctile),
+                       _descriptor(pk, pooled, ctile), _descriptor(pv, pooled, ctile))
     _pyramid_fwd[grid](
-        q, k, v, pk, pv, index, offsets, out,
+        q, k, v, pk, pv, index, offsets, out, *descriptors,
         sm_scale * LOG2E, seq_len, heads, levels.shape[2], levels.shape[3], levels.shape[3] * block_n,
         q.stride(0), q.stride(1), q.stride(2),
         k.stride(0), k.stride(1), k.stride(2),
@@ -166,6 +303,7 @@ def pyramid_attention_triton(
         PRECISION="ieee" if q.dtype == torch.float32 else "tf32",
         PREFETCH=bool(defaults["prefetch"] if prefetch is None else prefetch),
         K_ROWS=bool(defaults["k_rows"] if k_rows is None else k_rows),
+        CONT_LEVELS=cont_levels, LOG2_C=int(math.log2(ctile)), TMA=mode == 2,
         num_warps=num_warps or defaults["num_warps"], num_stages=num_stages or defaults["num_stages"],
     )
     # checked after the launches: one sync at the end instead of one before them (no fault either way:

@@ -101,6 +101,22 @@ def test_launch_variants_agree(prefetch: int, k_rows: int, device: str) -> None:
     assert _rel_err(out, expected.to(device)) < 1e-5
 
 
+@pytest.mark.parametrize("block_n", [32, 64, 128])
+@pytest.mark.parametrize(("contiguous", "cont_tile", "causal"),
+                         [(1, 16, False), (1, 64, True), (2, 16, True), (2, 32, False), (2, 128, False)])
+def test_contiguous_tiles_agree(block_n: int, contiguous: int, cont_tile: int, causal: bool, device: str) -> None:
+    """Contiguous tiles (offset loads or descriptors) for the wide blocks, gathers for the rest; L not a
+    multiple of n, so the last level-1 tile reaches past L (the descriptor path moves it back)."""
+    length, block_m = 230, 64
+    q, k, v = _inputs((1, 2, length, 64), torch.float32, device, seed=block_n + cont_tile)
+    shape = (1, 2, math.ceil(length / block_m), math.ceil(length / block_n))
+    levels = _random_levels(shape, seed=cont_tile, weights=[0.2, 0.2, 0.2, 0.2, 0.2])
+    levels[..., -1] = 1
+    out = pyramid_attention_triton(q, k, v, levels.to(device), block_m=block_m, block_n=block_n, sm_scale=0.125,
+                                   causal=causal, key_tile=32, contiguous=contiguous, cont_tile=cont_tile)
+    assert _rel_err(out, _reference(q, k, v, levels, block_m, block_n, causal=causal)) < 1e-5
+
+
 def test_all_level_one_equals_sdpa(device: str) -> None:
     q, k, v = _inputs((1, 2, 100, 64), torch.float32, device, seed=3)
     levels = torch.ones(1, 2, 4, 4, dtype=torch.int8, device=device)
