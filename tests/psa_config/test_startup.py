@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("torch", "triton", "textual", "rich", "importlib.metadata", "psa_config.report.sarif")
+HEAVY = (
+    "torch", "triton", "textual", "rich", "ruamel", "pydantic", "jsonschema",
+    "importlib.metadata", "psa_config.report.sarif", "psa_config.model", "psa_config.edit",
+)
 
 
 def modules_after(*argv: str) -> set[str]:
