@@ -3,6 +3,7 @@
     python benchmarks/kernels.py                 # the table + the (n, level) correctness rows
     python benchmarks/kernels.py --sweep         # kernel launch variants per row
     python benchmarks/kernels.py --rows 0,4 --json out.json
+    python benchmarks/kernels.py --mask-only     # dense, estimate, mask (Triton and PyTorch paths) per row
 
 Every time is a median of CUDA-event timings; every ratio is against dense
 SDPA measured in the same process on the same tensors. The published
@@ -187,6 +188,40 @@ def dense_through_kernel() -> list[tuple[str, float, float, float]]:
     return results
 
 
+def mask_rows(rows: list[tuple]) -> None:
+    """Per row: dense SDPA, the estimate, and the level assignment through each path, in one run.
+
+    Also checks that both paths give the reference's level map on the row's real scores.
+    """
+    from psa_kernels.masks import assign_levels_fast
+
+    print("| shape | preset | dense ms | estimate ms | mask ms (Triton) | mask ms (PyTorch) | est+mask/dense "
+          "(Triton / PyTorch) | levels equal (Triton, PyTorch vs reference) |\n|---|---|---|---|---|---|---|---|")
+    for shape_name, preset_name, *_published in rows:
+        batch, heads, length, dim = SHAPES[shape_name]
+        preset = make_preset(preset_name)
+        size = preset.block_size
+        gen = torch.Generator(device="cuda").manual_seed(0)
+        q, k, v = (torch.randn(batch, heads, length, dim, device="cuda", dtype=torch.bfloat16, generator=gen)
+                   for _ in range(3))
+        dense = cuda_median_ms(lambda: F.scaled_dot_product_attention(q, k, v))
+        estimate = cuda_median_ms(lambda: psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n,
+                                                                          seed=0))
+        scores = psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n, seed=0)
+        times, same = {}, {}
+        expected = reference.assign_levels(scores, preset, k=k, text_length=0)
+        for method in ("triton", "torch"):
+            times[method] = cuda_median_ms(lambda: assign_levels_fast(scores, preset, k=k, text_length=0,
+                                                                      method=method))
+            same[method] = torch.equal(assign_levels_fast(scores, preset, k=k, text_length=0, method=method),
+                                       expected)
+        print(f"| {shape_name} {SHAPES[shape_name]} | {preset_name} | {dense:.2f} | {estimate:.3f} "
+              f"| {times['triton']:.3f} | {times['torch']:.3f} | {100 * (estimate + times['triton']) / dense:.1f}% "
+              f"/ {100 * (estimate + times['torch']) / dense:.1f}% | {same['triton']}, {same['torch']} |", flush=True)
+        del q, k, v, scores, expected
+        torch.cuda.empty_cache()
+
+
 def print_table(rows: list[Row], card: str) -> None:
     print(f"\n### {card}, bf16, median CUDA-event times; ratios against dense SDPA in the same run\n")
     print("| shape (B, H, L, D) | preset | dense ms | PSA total ms | estimate+mask ms | kernel ms | density "
@@ -279,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-estimate-sweep", action="store_true", help="with --sweep: attention variants only")
     parser.add_argument("--no-correctness", action="store_true")
     parser.add_argument("--dense-check", action="store_true", help="also run an all-level-1 map through our kernel")
+    parser.add_argument("--mask-only", action="store_true", help="dense, estimate and both mask paths per row")
     parser.add_argument("--json", type=Path, help="write the rows here as JSON")
     args = parser.parse_args(argv)
     if not torch.cuda.is_available():
@@ -286,6 +322,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     chosen = ROWS if not args.rows else [ROWS[int(i)] for i in args.rows.split(",")]
     card = torch.cuda.get_device_name()
+    if args.mask_only:
+        print(f"### {card}")
+        mask_rows(chosen)
+        return 0
     if args.sweep:
         sweep(chosen, with_estimate=not args.no_estimate_sweep)
         return 0

@@ -5,15 +5,26 @@ stable sort per row plus:
 
 * ``topk``: the rank -> level vector is the same for every row, so it is
   built once on the host and scattered back through the sort order;
-* ``thresholdbound``: all five level ends of every row come from one
-  ``searchsorted`` over the row's cumulative scores, and each rank's level
-  from one more ``searchsorted`` over those ends.
+* ``thresholdbound``: each row's level ends are counted over the row's
+  cumulative scores, walked (clamp, 6% floor, alignment), and each rank's
+  level is written back through the sort order.
+
+On CUDA (and under the Triton interpreter) with float32 scores and rows of at
+most ``TRITON_SORT_KEYS`` key blocks, ``topk`` is one Triton launch and
+``thresholdbound`` three (sort, ``torch.cumsum``, walk): one program per row
+sorts packed (score, index) keys in registers (``tl.sort``, descending, ties
+by index as in the stable sort), so its order is
+``torch.sort(stable=True)``'s. Longer rows sort with ``torch.sort``. The cumulative sum stays ``torch.cumsum``
+over the sorted scores, the reference's own op, so every threshold count
+compares the same float32 values. Elsewhere (CPU without the interpreter,
+other dtypes, rows longer than ``MAX_TRITON_KEYS``) the PyTorch path runs.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+import os
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -24,19 +35,39 @@ from psa_kernels import reference
 if TYPE_CHECKING:
     from psa_config.model import PsaPreset
 
+try:  # the kernels are optional: without Triton the PyTorch path runs
+    import triton
+    import triton.language as tl
+except ImportError:  # pragma: no cover - CPU installs without Triton
+    triton = None
+
+MAX_TRITON_KEYS = 8192
+"""Longest row (key blocks) the Triton path takes; longer rows use the PyTorch path."""
+TRITON_SORT_KEYS = 512
+"""Longest row sorted in registers. Longer rows are sorted by ``torch.sort`` (H200, v9: the bitonic sort
+of 1024 or 591 keys per row was slower than the library's segmented sort; 139-278 keys 2-3x faster):
+``topk`` then takes the PyTorch path, ``thresholdbound`` still walks in one Triton launch."""
+
 
 def assign_levels_fast(
-    scores: torch.Tensor, preset: PsaPreset, *, k: torch.Tensor | None, text_length: int | None
+    scores: torch.Tensor,
+    preset: PsaPreset,
+    *,
+    k: torch.Tensor | None,
+    text_length: int | None,
+    method: str = "auto",
 ) -> torch.Tensor:
-    """The level map ``[B, H, Mq, Nk]`` (int8); see :func:`psa_kernels.reference.assign_levels`."""
-    sorted_scores, order = scores.sort(dim=-1, descending=True, stable=True)
-    if preset.mask_mode == "topk":
-        size = preset.block_size
-        walk = tuple(preset.levels_in_order())
-        by_rank = _topk_ranks(scores.shape[-1], size.n, size.tile_n, walk, scores.device).expand(scores.shape)
+    """The level map ``[B, H, Mq, Nk]`` (int8); see :func:`psa_kernels.reference.assign_levels`.
+
+    ``method``: ``"triton"``, ``"torch"`` or ``"auto"`` (Triton where it applies).
+    """
+    if method not in ("auto", "triton", "torch"):
+        raise ValueError(f"method must be auto, triton or torch, got {method!r}")
+    use_triton = method == "triton" or (method == "auto" and _triton_applies(scores))
+    if use_triton:
+        levels = _assign_triton(scores, preset)
     else:
-        by_rank = _threshold_ranks(sorted_scores, preset)
-    levels = torch.empty(scores.shape, dtype=torch.int8, device=scores.device).scatter_(-1, order, by_rank)
+        levels = _assign_torch(scores, preset)
     if preset.attn_impl != "old_mask_type":
         return levels
     if preset.use_sim_mask:
@@ -46,6 +77,61 @@ def assign_levels_fast(
         levels = torch.where(levels > 0, torch.minimum(levels, caps.to(torch.int8)[:, :, None, :]), levels)
     given = text_length if text_length is not None else (preset.text_length or 0)
     return reference.force_text_blocks(levels, given, preset.block_size.n)
+
+
+def _triton_applies(scores: torch.Tensor) -> bool:
+    if triton is None:
+        return False
+    on_device = scores.is_cuda or os.environ.get("TRITON_INTERPRET") == "1"
+    return on_device and scores.dtype == torch.float32 and 0 < scores.shape[-1] <= MAX_TRITON_KEYS \
+        and scores.numel() > 0
+
+
+def _assign_torch(scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
+    sorted_scores, order = scores.sort(dim=-1, descending=True, stable=True)
+    if preset.mask_mode == "topk":
+        size = preset.block_size
+        walk = tuple(preset.levels_in_order())
+        by_rank = _topk_ranks(scores.shape[-1], size.n, size.tile_n, walk, scores.device).expand(scores.shape)
+    else:
+        by_rank = _threshold_ranks(sorted_scores, preset)
+    return torch.empty(scores.shape, dtype=torch.int8, device=scores.device).scatter_(-1, order, by_rank)
+
+
+def _assign_triton(scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
+    nk = scores.shape[-1]
+    if preset.mask_mode == "topk" and nk > TRITON_SORT_KEYS:
+        return _assign_torch(scores, preset)
+    rows = scores.numel() // nk
+    flat = scores.contiguous().view(rows, nk)
+    levels = torch.empty(scores.shape, dtype=torch.int8, device=scores.device)
+    block = max(16, 1 << (nk - 1).bit_length())
+    warps = 2 if block <= 256 else 4 if block <= 1024 else 8
+    size = preset.block_size
+    if preset.mask_mode == "topk":
+        walk = tuple(preset.levels_in_order())
+        by_rank = _topk_ranks(nk, size.n, size.tile_n, walk, scores.device)
+        _sort_rows[(rows,)](flat, by_rank, levels, levels, levels, nk, TOPK=True, BLOCK=block, num_warps=warps)
+        return levels
+    if nk <= TRITON_SORT_KEYS:
+        sorted_scores = torch.empty_like(flat)
+        order = torch.empty(flat.shape, dtype=torch.int32, device=flat.device)
+        _sort_rows[(rows,)](flat, flat, levels, sorted_scores, order, nk, TOPK=False, BLOCK=block, num_warps=warps)
+    else:
+        sorted_scores, order = flat.sort(dim=-1, descending=True, stable=True)
+    cumulative = sorted_scores.cumsum(dim=-1)
+    walk = sorted(preset.levels_in_order(), key=lambda item: item[2])
+    count = len(walk)
+    padded = walk + [(0, 1.0, 1.0)] * (5 - count)
+    limits = [float(end) + reference.THRESHOLD_EPS for _, _, end in padded]
+    floor = min(nk, math.floor(reference.LEVEL1_FLOOR * nk) + 1)
+    constants = {}
+    for position, (level, _start, _end) in enumerate(padded):
+        constants[f"LV{position}"] = level
+        constants[f"AL{position}"] = reference.alignment(level, size.n, size.tile_n)
+    _threshold_walk[(rows,)](cumulative, order, levels, nk, floor, *limits, NWALK=count, BLOCK=block,
+                             num_warps=warps, **constants)
+    return levels
 
 
 @functools.lru_cache(maxsize=256)
@@ -98,3 +184,76 @@ def _threshold_ranks(sorted_scores: torch.Tensor, preset: PsaPreset) -> torch.Te
     interval = torch.searchsorted(ends_tensor, ranks, right=True)
     walk_levels = torch.tensor([level for level, _, _ in walk] + [0], dtype=torch.int8, device=cumulative.device)
     return walk_levels[interval]
+
+
+if triton is not None:
+
+    @triton.jit
+    def _sort_rows(S, BY_RANK, LEVELS, SORTED, ORDER, nk, TOPK: tl.constexpr, BLOCK: tl.constexpr):
+        """One row: stable descending sort by packed keys; topk writes levels, else sorted scores and order.
+
+        Key = orderable 32-bit image of the float (NaN above +inf, -0 as +0, as the comparison sort
+        sees them) << 24 | (2^24 - 1 - index): descending key order is descending score, ties by
+        ascending index. Padding lanes get -1 and sort last.
+        """
+        row = tl.program_id(0).to(tl.int64)
+        cols = tl.arange(0, BLOCK)
+        ok = cols < nk
+        x = tl.load(S + row * nk + cols, mask=ok, other=0.0)
+        x = tl.where(x == 0.0, 0.0, x)
+        bits = x.to(tl.int32, bitcast=True)
+        bits = tl.where(x != x, 0x7FC00000, bits).to(tl.int64)
+        image = tl.where(bits >= 0, bits + 2147483648, -1 - bits)
+        key = tl.where(ok, (image << 24) | (16777215 - cols.to(tl.int64)), -1)
+        key = tl.sort(key, descending=True)
+        index = (16777215 - (key & 16777215)).to(tl.int32)
+        if TOPK:
+            tl.store(LEVELS + row * nk + index, tl.load(BY_RANK + cols, mask=ok, other=0), mask=ok)
+        else:
+            tl.store(SORTED + row * nk + cols, tl.load(S + row * nk + index, mask=ok, other=0.0), mask=ok)
+            tl.store(ORDER + row * nk + cols, index, mask=ok)
+
+    @triton.jit
+    def _walk_step(cum, ok, previous, nk, floor, limit, LEVEL: tl.constexpr, ALIGN: tl.constexpr):
+        raw = tl.sum((ok & (cum <= limit)).to(tl.int32), axis=0) + 1
+        stop = tl.minimum(tl.maximum(raw, previous), nk)
+        if LEVEL == 1:
+            stop = tl.maximum(stop, tl.minimum(previous + floor, nk))
+        length = stop - previous
+        up = (length + ALIGN - 1) // ALIGN * ALIGN
+        down = length // ALIGN * ALIGN
+        return previous + tl.where(previous + up > nk, down, up)
+
+    @triton.jit
+    def _threshold_walk(
+        CUM, ORDER, LEVELS, nk, floor, lim0, lim1, lim2, lim3, lim4,
+        LV0: tl.constexpr, LV1: tl.constexpr, LV2: tl.constexpr, LV3: tl.constexpr, LV4: tl.constexpr,
+        AL0: tl.constexpr, AL1: tl.constexpr, AL2: tl.constexpr, AL3: tl.constexpr, AL4: tl.constexpr,
+        NWALK: tl.constexpr, BLOCK: tl.constexpr,
+    ):
+        """One row: level ends from the cumulative sorted scores (section 3), levels back through the order."""
+        row = tl.program_id(0).to(tl.int64)
+        cols = tl.arange(0, BLOCK)
+        ok = cols < nk
+        cum = tl.load(CUM + row * nk + cols, mask=ok, other=0.0)
+        level = tl.zeros([BLOCK], tl.int32)
+        end0 = _walk_step(cum, ok, 0, nk, floor, lim0, LV0, AL0)
+        level = tl.where((cols < end0), LV0, level)
+        end = end0
+        if NWALK > 1:
+            end1 = _walk_step(cum, ok, end, nk, floor, lim1, LV1, AL1)
+            level = tl.where((cols >= end) & (cols < end1), LV1, level)
+            end = end1
+        if NWALK > 2:
+            end2 = _walk_step(cum, ok, end, nk, floor, lim2, LV2, AL2)
+            level = tl.where((cols >= end) & (cols < end2), LV2, level)
+            end = end2
+        if NWALK > 3:
+            end3 = _walk_step(cum, ok, end, nk, floor, lim3, LV3, AL3)
+            level = tl.where((cols >= end) & (cols < end3), LV3, level)
+            end = end3
+        if NWALK > 4:
+            end4 = _walk_step(cum, ok, end, nk, floor, lim4, LV4, AL4)
+            level = tl.where((cols >= end) & (cols < end4), LV4, level)
+        index = tl.load(ORDER + row * nk + cols, mask=ok, other=0)
+        tl.store(LEVELS + row * nk + index, level.to(tl.int8), mask=ok)
