@@ -116,13 +116,19 @@ class Row:
     published_est_mask_share: float
 
 
+def random_qkv_bf16(batch: int, heads: int, length: int, dim: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Seeded random bf16 Q, K, V on the GPU (the same tensors for every variant of a row)."""
+    gen = torch.Generator(device="cuda").manual_seed(0)
+    return tuple(  # type: ignore[return-value]
+        torch.randn(batch, heads, length, dim, device="cuda", dtype=torch.bfloat16, generator=gen) for _ in range(3)
+    )
+
+
 def run_row(shape_name: str, preset_name: str, published: tuple[float, float, float], **launch) -> Row:
     batch, heads, length, dim = SHAPES[shape_name]
     preset = make_preset(preset_name)
     size = preset.block_size
-    gen = torch.Generator(device="cuda").manual_seed(0)
-    q, k, v = (torch.randn(batch, heads, length, dim, device="cuda", dtype=torch.bfloat16, generator=gen)
-               for _ in range(3))
+    q, k, v = random_qkv_bf16(batch, heads, length, dim)
     dense = cuda_median_ms(lambda: F.scaled_dot_product_attention(q, k, v))
     scores = psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n, seed=0)
     levels = psa_kernels.assign_levels(scores, preset, k=k, text_length=0)
@@ -201,9 +207,7 @@ def mask_rows(rows: list[tuple]) -> None:
         batch, heads, length, dim = SHAPES[shape_name]
         preset = make_preset(preset_name)
         size = preset.block_size
-        gen = torch.Generator(device="cuda").manual_seed(0)
-        q, k, v = (torch.randn(batch, heads, length, dim, device="cuda", dtype=torch.bfloat16, generator=gen)
-                   for _ in range(3))
+        q, k, v = random_qkv_bf16(batch, heads, length, dim)
         dense = cuda_median_ms(lambda: F.scaled_dot_product_attention(q, k, v))
         estimate = cuda_median_ms(lambda: psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n,
                                                                           seed=0))

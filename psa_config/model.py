@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from psa_config.model_constants import BLOCK_SIZES, LEVELS
+from psa_config.model_constants import BLOCK_SIZES
 
 Level = Literal[1, 2, 4, 8, 0]
 MaskMode = Literal["topk", "thresholdbound"]

@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from psa_config.model import LEVELS, AttentionConfigFile
+from psa_config.model import AttentionConfigFile
+from psa_config.model_constants import LEVELS
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 SCHEMA_TITLE = "attention_config.yaml: Pyramid Sparse Attention presets"

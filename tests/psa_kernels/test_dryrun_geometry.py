@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kernel_presets import make_preset
 
 import psa_config
 from psa_config.model import ModelSection, PsaPreset
@@ -93,16 +94,12 @@ def test_wan_480p_reduces_to_half_each_side(config: psa_config.AttentionConfigFi
 
 
 def _preset(**overrides: object) -> PsaPreset:
-    data: dict[str, object] = {
-        "type": "psa",
-        "use_sim_mask": False,
+    """A valid topk preset with 128-token blocks and ``overrides`` applied."""
+    defaults: dict[str, object] = {
         "block_size": {"m": 128, "n": 128, "tile_n": 32},
         "mask_ratios": {1: [0.0, 0.5], 2: [0.5, 0.6], 4: [0.6, 0.7], 8: [0.7, 0.8], 0: [0.8, 1.0]},
-        "mask_mode": "topk",
-        "attn_impl": "new_mask_type",
     }
-    data.update(overrides)
-    return PsaPreset.model_validate(data)
+    return make_preset(**{**defaults, **overrides})
 
 
 WAN_480P = geo.Geometry((832, 480, 81), Grid(52, 30, 21), 0)
