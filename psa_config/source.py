@@ -20,7 +20,7 @@ import yaml as pyyaml
 from yaml.error import MarkedYAMLError, YAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from psa_config.diagnostics import Diagnostic, Severity
+from psa_config.diagnostics import Diagnostic
 from psa_config.rules.registry import make_diagnostic
 from psa_config.yaml12 import core_value
 
@@ -31,7 +31,6 @@ Path = tuple[Any, ...]
 
 MAX_EXPANDED_NODES = 50_000
 MERGE_TAG = "tag:yaml.org,2002:merge"
-STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from pathlib import Path
 from psa_config.diagnostics import Diagnostic
 from psa_config.edit.document import Document
 from psa_config.edit.errors import FileChangedError, RefusedError
-from psa_config.errors import UnreadableInputError
 from psa_config.files import read_text_file
 
 

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from psa_config.diagnostics import Diagnostic, Severity
+from psa_config.rules.registry import all_rules
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -47,14 +48,6 @@ def artifact_uri(path: str) -> str:
     return quote(PurePosixPath(*pure.parts).as_posix())
 
 
-def _registered_rules() -> list[RuleLike]:
-    try:
-        from psa_config.rules.registry import all_rules
-    except ImportError:  # registry not available: describe rules from the diagnostics alone
-        return []
-    return list(all_rules())
-
-
 def rule_descriptor(rule: RuleLike) -> dict[str, Any]:
     """A SARIF reportingDescriptor for one registered rule."""
     return {
@@ -90,7 +83,7 @@ def fallback_descriptor(diagnostic: Diagnostic) -> dict[str, Any]:
 
 def rule_descriptors(diagnostics: list[Diagnostic]) -> list[dict[str, Any]]:
     """Every registered rule, then any code seen only in ``diagnostics``."""
-    descriptors = [rule_descriptor(rule) for rule in _registered_rules()]
+    descriptors = [rule_descriptor(rule) for rule in all_rules()]
     known = {d["id"] for d in descriptors}
     for diagnostic in diagnostics:
         if diagnostic.code not in known:
