@@ -4,6 +4,7 @@
     python benchmarks/kernels.py --sweep         # kernel launch variants per row
     python benchmarks/kernels.py --rows 0,4 --json out.json
     python benchmarks/kernels.py --mask-only     # dense, estimate, mask (Triton and PyTorch paths) per row
+    python benchmarks/kernels.py --estimate-sweep  # estimate variants (v9 gather, v10 packed keys) per shape
 
 Every time is a median of CUDA-event timings; every ratio is against dense
 SDPA measured in the same process on the same tensors. The published
@@ -242,14 +243,11 @@ def print_table(rows: list[Row], card: str) -> None:
 
 def sweep(rows: list[tuple], with_estimate: bool = True) -> None:
     """Kernel time of each launch variant, against dense in the same run (no reference check)."""
-    # v8: contiguous tiles (0 = v7's gather of every tile, 1 = offset loads, 2 = descriptors), their width
-    # and stages (8 warps measured slower: KERNEL_NOTES.md); the rest from default_launch. v7 is timed
-    # first and last (run-to-run spread).
+    # v10: the level-1 loop issues the next tile's QK^T before this tile's softmax (overlap), which needs the
+    # registers of 8 warps at D=128 (4 warps spill: ptxas -v); the default is timed first and last (spread)
     variants = [
-        {"contiguous": 0}, {"contiguous": 1}, {"contiguous": 2}, {"contiguous": 2, "num_stages": 3},
-        {"contiguous": 2, "cont_tile": 32}, {"contiguous": 2, "cont_tile": 64},
-        {"contiguous": 2, "cont_tile": 64, "num_stages": 3}, {"contiguous": 1, "cont_tile": 32},
-        {"contiguous": 0},
+        {}, {"overlap": 1}, {"overlap": 1, "num_warps": 8}, {"num_warps": 8}, {"overlap": 1, "block_q": 64},
+        {"block_q": 64}, {"key_tile": 128}, {"key_tile": 32}, {"overlap": 1, "num_warps": 8, "num_stages": 3}, {},
     ]
     for shape_name, preset_name, *_published in rows:
         batch, heads, length, dim = SHAPES[shape_name]
@@ -264,7 +262,7 @@ def sweep(rows: list[tuple], with_estimate: bool = True) -> None:
         results = []
         for launch in variants:
             try:
-                attend = _attention_fn(q, k, v, levels, preset, **launch)
+                attend = _attention_fn(q, k, v, levels, preset, **(launch or {"prefetch": 1}))
                 ms = cuda_median_ms(attend, budget_ms=300, most=10)
                 err = float((attend().float() - reference_out).norm() / reference_out.norm())
                 results.append((dens * dense / ms, ms, err, launch))
@@ -281,12 +279,10 @@ def sweep(rows: list[tuple], with_estimate: bool = True) -> None:
 
 def _sweep_estimate(q: torch.Tensor, k: torch.Tensor, preset: PsaPreset, dense: float) -> None:
     from psa_kernels.encode import encode_levels, pyramid
-    from psa_kernels.estimate import estimate_importance_triton
     from psa_kernels.sampling import sample_offsets
 
     size = preset.block_size
     batch, heads = q.shape[:2]
-    offsets = sample_offsets(batch, heads, size.m, size.m // 4, seed=0, device=q.device)
     parts = {
         "sample offsets": lambda: sample_offsets(batch, heads, size.m, size.m // 4, seed=0, device=q.device),
         "pyramid k+v": lambda: pyramid(k, k, size.n),
@@ -299,16 +295,53 @@ def _sweep_estimate(q: torch.Tensor, k: torch.Tensor, preset: PsaPreset, dense: 
         print(f"part {name}: {ms:.3f} ms ({100 * ms / dense:.2f}% of dense)")
     ms = cuda_median_ms(lambda: psa_kernels.assign_levels(scores, preset, k=k, text_length=0), budget_ms=200)
     print(f"part assign levels: {ms:.3f} ms ({100 * ms / dense:.2f}% of dense)")
-    for block_r in (64, 128):
-        for block_c in (64, 128):
-            for warps in (4, 8):
-                launch = {"block_r": block_r, "block_c": block_c, "num_warps": warps}
-                try:
-                    ms = cuda_median_ms(lambda: estimate_importance_triton(
-                        q, k, block_m=size.m, block_n=size.n, seed=0, **launch), budget_ms=300, most=10)
-                    print(f"estimate {launch}: {ms:.3f} ms ({100 * ms / dense:.2f}% of dense)", flush=True)
-                except Exception as exc:  # noqa: BLE001
-                    print(f"estimate {launch}: {type(exc).__name__}: {str(exc)[:100]}")
+    _estimate_variants(q, k, size.m, size.n, dense)
+
+
+# v10 (packed sampled keys): 0 = v9's in-kernel gather, 1 = packed keys with offset loads, 2 = packed keys
+# through descriptors; passes=1 times pass 1 alone (no block maxima written, no S): the cost breakdown
+ESTIMATE_VARIANTS = [
+    {"keys": 0, "num_stages": 2}, {"keys": 1}, {"keys": 2, "num_stages": 2}, {"keys": 2, "num_stages": 3},
+    {"keys": 2, "num_stages": 4}, {"keys": 2, "block_c": 64, "num_stages": 3}, {"keys": 2, "block_c": 256, "num_stages": 2},
+    {"keys": 2, "block_r": 64}, {"keys": 2, "block_r": 128}, {"keys": 2, "num_warps": 8, "block_r": 128},
+    {"keys": 2, "passes": 1}, {"keys": 0, "num_stages": 2, "passes": 1}, {"keys": 0, "num_stages": 2},
+]
+
+
+def _estimate_variants(q: torch.Tensor, k: torch.Tensor, block_m: int, block_n: int, dense: float) -> None:
+    from psa_kernels.estimate import estimate_importance_triton, pack_sampled_keys
+
+    ms = cuda_median_ms(lambda: pack_sampled_keys(k, block_n, seed=0), budget_ms=200)
+    print(f"part pack sampled keys: {ms:.3f} ms ({100 * ms / dense:.2f}% of dense)")
+    expected = estimate_importance_triton(q, k, block_m=block_m, block_n=block_n, seed=0, keys=0, num_stages=2)
+    for launch in ESTIMATE_VARIANTS:
+        def run(launch: dict = launch) -> torch.Tensor:
+            return estimate_importance_triton(q, k, block_m=block_m, block_n=block_n, seed=0, **launch)
+
+        try:
+            ms = cuda_median_ms(run, budget_ms=300, most=15)
+        except Exception as exc:  # noqa: BLE001 - a variant that does not compile is reported, not fatal
+            print(f"estimate {launch}: {type(exc).__name__}: {str(exc)[:100]}")
+            continue
+        same = "" if launch.get("passes", 3) < 3 else f" | max diff vs v9 {float((run() - expected).abs().max()):.1e}"
+        print(f"estimate n={block_n} {launch}: {ms:.3f} ms ({100 * ms / dense:.2f}% of dense){same}", flush=True)
+
+
+def estimate_sweep(rows: list[tuple]) -> None:
+    """Estimate variants per distinct (shape, n), against dense in the same run."""
+    seen = set()
+    for shape_name, preset_name, *_published in rows:
+        batch, heads, length, dim = SHAPES[shape_name]
+        size = make_preset(preset_name).block_size
+        if (shape_name, size.n) in seen:
+            continue
+        seen.add((shape_name, size.n))
+        q, k = random_qkv_bf16(batch, heads, length, dim)[:2]
+        dense = cuda_median_ms(lambda: F.scaled_dot_product_attention(q, k, k), budget_ms=500)
+        print(f"### {shape_name} n={size.n}: dense {dense:.2f} ms", flush=True)
+        _estimate_variants(q, k, size.m, size.n, dense)
+        del q, k
+        torch.cuda.empty_cache()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -319,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-correctness", action="store_true")
     parser.add_argument("--dense-check", action="store_true", help="also run an all-level-1 map through our kernel")
     parser.add_argument("--mask-only", action="store_true", help="dense, estimate and both mask paths per row")
+    parser.add_argument("--estimate-sweep", action="store_true", help="estimate variants per distinct (shape, n)")
     parser.add_argument("--json", type=Path, help="write the rows here as JSON")
     args = parser.parse_args(argv)
     if not torch.cuda.is_available():
@@ -329,6 +363,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.mask_only:
         print(f"### {card}")
         mask_rows(chosen)
+        return 0
+    if args.estimate_sweep:
+        print(f"### {card}")
+        estimate_sweep(chosen)
         return 0
     if args.sweep:
         sweep(chosen, with_estimate=not args.no_estimate_sweep)
