@@ -115,9 +115,9 @@ def _level1_v(VD, v_full, first, pos, valid, row0, offs_d, stride_vn, TMA: tl.co
 
 
 @triton.jit
-def _attend_qk(qk, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL: tl.constexpr, PRECISION: tl.constexpr):
-    """:func:`_attend` on logits already computed."""
-    qk = qk + bias[None, :]
+def _attend(q, kt, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL: tl.constexpr, PRECISION: tl.constexpr):
+    """One key tile of online softmax: ``bias`` is log2(l) or -inf per key, ``pos`` its first token."""
+    qk = tl.dot(q, kt, input_precision=PRECISION) + bias[None, :]
     if CAUSAL:
         qk = tl.where(pos[None, :] <= offs_m[:, None], qk, float("-inf"))
     m_new = tl.maximum(m_i, tl.max(qk, 1))
@@ -126,13 +126,6 @@ def _attend_qk(qk, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL: tl.constexpr, P
     l_i = l_i * alpha + tl.sum(p, 1)
     acc = acc * alpha[:, None] + tl.dot(p.to(vv.dtype), vv, input_precision=PRECISION)
     return m_new, l_i, acc
-
-
-@triton.jit
-def _attend(q, kt, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL: tl.constexpr, PRECISION: tl.constexpr):
-    """One key tile of online softmax: ``bias`` is log2(l) or -inf per key, ``pos`` its first token."""
-    return _attend_qk(tl.dot(q, kt, input_precision=PRECISION), vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL,
-                      PRECISION)
 
 
 @triton.jit
@@ -146,7 +139,6 @@ def _pyramid_fwd(
     BLOCK_Q: tl.constexpr, QUERY_BLOCK: tl.constexpr, LOG2_N: tl.constexpr, TILE: tl.constexpr,
     HEAD_DIM: tl.constexpr, CAUSAL: tl.constexpr, PRECISION: tl.constexpr, PREFETCH: tl.constexpr,
     K_ROWS: tl.constexpr, CONT_LEVELS: tl.constexpr, LOG2_C: tl.constexpr, TMA: tl.constexpr,
-    OVERLAP: tl.constexpr,
 ):
     pid_m = tl.program_id(0)
     pid_bh = tl.program_id(1).to(tl.int64)
@@ -195,28 +187,13 @@ def _pyramid_fwd(
         row0 = (pid_bh * seq_len).to(tl.int32)
         block = tl.load(idx_row + o1, mask=c2 > 0, other=0)
         first, pos, valid = _level1_tile(0, block, seq_len, offs_c, LOG2_N, LOG2_C, TMA)
-        if OVERLAP:
-            # the next tile's QK^T is issued before this tile's softmax, so the tensor cores work while the
-            # softmax runs (FlashAttention-3's intra-warpgroup overlap); the last iteration's is discarded
-            qk_1 = tl.dot(q, _level1_k(KD, k_full, first, pos, valid, row0, offs_d, stride_kn, TMA),
-                        input_precision=PRECISION)
-            for j in range(0, c2):
-                vv = _level1_v(VD, v_full, first, pos, valid, row0, offs_d, stride_vn, TMA)
-                block = tl.load(idx_row + o1 + ((j + 1) >> (LOG2_N - LOG2_C)), mask=j + 1 < c2, other=block)
-                first_n, pos_n, valid_n = _level1_tile(j + 1, block, seq_len, offs_c, LOG2_N, LOG2_C, TMA)
-                qk_next = tl.dot(q, _level1_k(KD, k_full, first_n, pos_n, valid_n, row0, offs_d, stride_kn, TMA),
-                              input_precision=PRECISION)
-                bias = tl.where(valid, 0.0, float("-inf"))
-                m_i, l_i, acc = _attend_qk(qk_1, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL, PRECISION)
-                qk_1, first, pos, valid = qk_next, first_n, pos_n, valid_n
-        else:
-            for j in range(0, c2):
-                kt = _level1_k(KD, k_full, first, pos, valid, row0, offs_d, stride_kn, TMA)
-                vv = _level1_v(VD, v_full, first, pos, valid, row0, offs_d, stride_vn, TMA)
-                bias = tl.where(valid, 0.0, float("-inf"))
-                m_i, l_i, acc = _attend(q, kt, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL, PRECISION)
-                block = tl.load(idx_row + o1 + ((j + 1) >> (LOG2_N - LOG2_C)), mask=j + 1 < c2, other=0)
-                first, pos, valid = _level1_tile(j + 1, block, seq_len, offs_c, LOG2_N, LOG2_C, TMA)
+        for j in range(0, c2):
+            kt = _level1_k(KD, k_full, first, pos, valid, row0, offs_d, stride_kn, TMA)
+            vv = _level1_v(VD, v_full, first, pos, valid, row0, offs_d, stride_vn, TMA)
+            bias = tl.where(valid, 0.0, float("-inf"))
+            m_i, l_i, acc = _attend(q, kt, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL, PRECISION)
+            block = tl.load(idx_row + o1 + ((j + 1) >> (LOG2_N - LOG2_C)), mask=j + 1 < c2, other=0)
+            first, pos, valid = _level1_tile(j + 1, block, seq_len, offs_c, LOG2_N, LOG2_C, TMA)
     if CONT_LEVELS > 1:
         # pooled blocks at least CTILE rows wide: every row is real (the pyramid pads with the last token)
         shift_c, local_c = _cont_tile(c2, c2, c3, c4, c8, o2, o4, o8, idx_row, LOG2_N, LOG2_C)
@@ -278,9 +255,9 @@ def default_launch(block_m: int, head_dim: int) -> dict[str, int]:
     """
     if head_dim <= 64:
         return {"key_tile": 128, "block_q": 128, "num_warps": 4, "num_stages": 3, "prefetch": 1, "k_rows": 0,
-                "contiguous": 2, "cont_tile": 128, "overlap": 0}
+                "contiguous": 2, "cont_tile": 128}
     return {"key_tile": 64, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1, "k_rows": 0,
-            "contiguous": 2, "cont_tile": 64, "overlap": 0}
+            "contiguous": 2, "cont_tile": 64}
 
 
 def _tma_ok(tensors: tuple[torch.Tensor, ...], seq_len: int, cont_tile: int) -> bool:
@@ -309,7 +286,6 @@ def pyramid_attention_triton(
     k_rows: int | None = None,
     contiguous: int | None = None,
     cont_tile: int | None = None,
-    overlap: int | None = None,
 ) -> torch.Tensor:
     """Launch the kernel on validated inputs (see :func:`psa_kernels.pyramid_attention`)."""
     batch, heads, seq_len, dim = q.shape
@@ -327,8 +303,8 @@ def pyramid_attention_triton(
         mode = 1
     descriptors = (k, v, pk, pv)
     if mode == 2:
-        pooled = pk.shape[0] * pk.shape[1]
-        descriptors = (row_descriptor(k, batch * heads * seq_len, ctile), row_descriptor(v, batch * heads * seq_len, ctile),
+        full, pooled = batch * heads * seq_len, pk.shape[0] * pk.shape[1]
+        descriptors = (row_descriptor(k, full, ctile), row_descriptor(v, full, ctile),
                        row_descriptor(pk, pooled, ctile), row_descriptor(pv, pooled, ctile))
     _pyramid_fwd[grid](
         q, k, v, pk, pv, index, offsets, out, *descriptors,
@@ -343,7 +319,6 @@ def pyramid_attention_triton(
         PREFETCH=bool(defaults["prefetch"] if prefetch is None else prefetch),
         K_ROWS=bool(defaults["k_rows"] if k_rows is None else k_rows),
         CONT_LEVELS=cont_levels, LOG2_C=int(math.log2(ctile)), TMA=mode == 2,
-        OVERLAP=bool(defaults["overlap"] if overlap is None else overlap),
         num_warps=num_warps or defaults["num_warps"], num_stages=num_stages or defaults["num_stages"],
     )
     # checked after the launches: one sync at the end instead of one before them (no fault either way:

@@ -77,19 +77,6 @@ def test_fp16_mixed_levels_with_skipped_rows(block_n: int, head_dim: int, device
     assert torch.count_nonzero(out[1, 0, :block_m]) == 0
 
 
-@pytest.mark.parametrize("overlap", [0, 1])
-def test_rows_without_level_one(overlap: int, device: str) -> None:
-    """Rows with no level-1 block (pooled only, or all skipped): the early QK^T of ``overlap`` has nothing to
-    read for them and must not change their output."""
-    length, block_m, block_n = 256, 64, 64
-    q, k, v = _inputs((1, 2, length, 64), torch.float32, device, seed=11)
-    levels = torch.tensor([[[1, 2, 0, 4], [0, 2, 8, 0], [0, 0, 0, 0], [1, 1, 0, 8]]] * 2, dtype=torch.int8)[None]
-    out = pyramid_attention_triton(q, k, v, levels.to(device), block_m=block_m, block_n=block_n, sm_scale=0.125,
-                                   causal=False, key_tile=32, contiguous=2, cont_tile=32, overlap=overlap)
-    assert _rel_err(out, _reference(q, k, v, levels, block_m, block_n)) < 1e-5
-    assert torch.count_nonzero(out[0, :, 2 * block_m : 3 * block_m]) == 0
-
-
 @pytest.mark.parametrize("block_n", [32, 128])
 def test_causal_matches_reference(block_n: int, device: str) -> None:
     length, block_m = 160, 32
@@ -115,23 +102,18 @@ def test_launch_variants_agree(prefetch: int, k_rows: int, device: str) -> None:
 
 
 @pytest.mark.parametrize("block_n", [32, 64, 128])
-@pytest.mark.parametrize(("contiguous", "cont_tile", "causal", "overlap"),
-                         [(1, 16, False, 0), (1, 64, True, 0), (2, 16, True, 0), (2, 32, False, 0), (2, 128, False, 0),
-                          (1, 32, True, 1), (2, 16, False, 1), (2, 64, True, 1)])
-def test_contiguous_tiles_agree(
-    block_n: int, contiguous: int, cont_tile: int, causal: bool, overlap: int, device: str
-) -> None:
+@pytest.mark.parametrize(("contiguous", "cont_tile", "causal"),
+                         [(1, 16, False), (1, 64, True), (2, 16, True), (2, 32, False), (2, 128, False)])
+def test_contiguous_tiles_agree(block_n: int, contiguous: int, cont_tile: int, causal: bool, device: str) -> None:
     """Contiguous tiles (offset loads or descriptors) for the wide blocks, gathers for the rest; L not a
-    multiple of n, so the last level-1 tile reaches past L (the descriptor path moves it back). ``overlap``
-    issues each level-1 tile's QK^T one iteration early (and one past the last tile, discarded)."""
+    multiple of n, so the last level-1 tile reaches past L (the descriptor path moves it back)."""
     length, block_m = 230, 64
     q, k, v = _inputs((1, 2, length, 64), torch.float32, device, seed=block_n + cont_tile)
     shape = (1, 2, math.ceil(length / block_m), math.ceil(length / block_n))
     levels = _random_levels(shape, seed=cont_tile, weights=[0.2, 0.2, 0.2, 0.2, 0.2])
     levels[..., -1] = 1
     out = pyramid_attention_triton(q, k, v, levels.to(device), block_m=block_m, block_n=block_n, sm_scale=0.125,
-                                   causal=causal, key_tile=32, contiguous=contiguous, cont_tile=cont_tile,
-                                   overlap=overlap)
+                                   causal=causal, key_tile=32, contiguous=contiguous, cont_tile=cont_tile)
     assert _rel_err(out, _reference(q, k, v, levels, block_m, block_n, causal=causal)) < 1e-5
 
 
