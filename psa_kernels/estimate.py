@@ -11,10 +11,9 @@ normalises that row. As its own launch it runs at full occupancy, so reading
 ``M`` back is limited by bandwidth rather than by the few programs that fit
 beside launch 1's tiles (v9 did both in one kernel: benchmarks/KERNEL_NOTES.md).
 
-For half-precision inputs ``M`` is stored as float16 relative to the row's
-running maximum after each key tile (kept in float32 in ``C``): half the bytes,
-and an absolute error of at most 2**-11 of ``r - M`` in the exponent, far
-below what the half-precision logits themselves carry.
+``M`` stays float32: float16 offsets from the running row maximum (half the
+bytes) measured slower on an H100, the extra per-tile maxima costing more than
+the bytes saved (benchmarks/KERNEL_NOTES.md, v10).
 """
 
 from __future__ import annotations
@@ -33,11 +32,10 @@ LOG2E = 1.4426950408889634
 
 @triton.jit
 def _block_maxima(
-    Q, K, QOFF, KOFF, M, C, R, scale_log2, seq_len, heads, n_rows, n_keys, n_key_blocks, n_chunks,
+    Q, K, QOFF, KOFF, M, R, scale_log2, seq_len, heads, n_rows, n_keys, n_key_blocks,
     stride_qb, stride_qh, stride_qm, stride_kb, stride_kh, stride_kn,
     BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr, SM: tl.constexpr, SN: tl.constexpr,
     QUERY_BLOCK: tl.constexpr, KEY_BLOCK: tl.constexpr, HEAD_DIM: tl.constexpr, PRECISION: tl.constexpr,
-    HALF_M: tl.constexpr,
 ):
     pid_r = tl.program_id(0)
     bh = tl.program_id(1).to(tl.int64)
@@ -64,19 +62,13 @@ def _block_maxima(
         block_max = tl.max(tl.reshape(qk, [BLOCK_R, BLOCK_C // SN, SN]), axis=2) * scale_log2
         block_max = tl.where(block_ok[None, :], block_max, float("-inf"))
         row_max = tl.maximum(row_max, tl.max(block_max, axis=1))
-        store_ok = row_ok[:, None] & block_ok[None, :]
-        if HALF_M:
-            tl.store(m_rows + blocks[None, :], (block_max - row_max[:, None]).to(tl.float16), mask=store_ok)
-            tl.store(C + bh * n_rows * n_chunks + rows * n_chunks + first // BLOCK_C, row_max, mask=row_ok)
-        else:
-            tl.store(m_rows + blocks[None, :], block_max, mask=store_ok)
+        tl.store(m_rows + blocks[None, :], block_max, mask=row_ok[:, None] & block_ok[None, :])
     tl.store(R + bh * n_rows + rows, row_max, mask=row_ok)
 
 
 @triton.jit
 def _block_scores(
-    M, C, R, S, n_rows, n_key_blocks, n_query_blocks, n_chunks,
-    SM: tl.constexpr, BLOCK_J: tl.constexpr, CHUNK_BLOCKS: tl.constexpr, HALF_M: tl.constexpr,
+    M, R, S, n_rows, n_key_blocks, n_query_blocks, SM: tl.constexpr, BLOCK_J: tl.constexpr,
 ):
     i = tl.program_id(0)
     bh = tl.program_id(1).to(tl.int64)
@@ -88,15 +80,8 @@ def _block_scores(
     for first in range(0, n_key_blocks, BLOCK_J):
         blocks = first + tl.arange(0, BLOCK_J)
         ok = blocks < n_key_blocks
-        m = tl.load(m_rows + blocks[None, :], mask=ok[None, :], other=float("-inf")).to(tl.float32)
-        if HALF_M:
-            # M holds block max - running row max after the block's key tile; C that running maximum
-            c = tl.load(C + bh * n_rows * n_chunks + rows[:, None] * n_chunks + blocks[None, :] // CHUNK_BLOCKS,
-                        mask=ok[None, :], other=0.0)
-            m = m + (c - r[:, None])
-        else:
-            m = m - r[:, None]
-        s = tl.max(tl.exp2(m), axis=0)
+        m = tl.load(m_rows + blocks[None, :], mask=ok[None, :], other=float("-inf"))
+        s = tl.max(tl.exp2(m - r[:, None]), axis=0)
         total += s
         tl.store(s_row + blocks, s, mask=ok)
     # the row belongs to this program alone (and is still in cache): normalise it here
@@ -133,39 +118,31 @@ def estimate_importance_triton(
     block_j: int = 128,
     num_warps: int = 4,
     num_stages: int = 2,
-    half_m: bool | None = None,
 ) -> torch.Tensor:
     """Same function as :func:`psa_kernels.reference.estimate_importance` (float32 result).
 
-    ``half_m`` (default: for half-precision inputs) stores the block maxima as float16 offsets.
     Default tiles are the sweeps' best (benchmarks/KERNEL_NOTES.md): 64 sampled query rows per program for
     head dim 64, 128 for head dim 128; 128 sampled keys per step.
     """
     batch, heads, length, dim = q.shape
     block_r = max(block_r or (64 if dim <= 64 else 128), block_m // 4)
     block_c = max(block_c, block_n // 4)
-    half_m = q.dtype != torch.float32 if half_m is None else half_m
     sm, sn = block_m // 4, block_n // 4
     q_offsets = cached_offsets(batch, heads, block_m, sm, seed, q.device)
     k_offsets = cached_offsets(batch, heads, block_n, sn, None if seed is None else seed + 1, q.device)
     mq, nk = math.ceil(length / block_m), math.ceil(length / block_n)
     n_rows, n_keys = mq * sm, nk * sn
-    n_chunks = triton.cdiv(n_keys, block_c)
-    options = {"device": q.device}
-    maxima = torch.empty(batch * heads, n_rows, nk, dtype=torch.float16 if half_m else torch.float32, **options)
-    chunk_max = torch.empty(batch * heads, n_rows, n_chunks if half_m else 1, dtype=torch.float32, **options)
-    row_max = torch.empty(batch * heads, n_rows, dtype=torch.float32, **options)
-    scores = torch.empty(batch, heads, mq, nk, dtype=torch.float32, **options)
+    maxima = torch.empty(batch * heads, n_rows, nk, dtype=torch.float32, device=q.device)
+    row_max = torch.empty(batch * heads, n_rows, dtype=torch.float32, device=q.device)
+    scores = torch.empty(batch, heads, mq, nk, dtype=torch.float32, device=q.device)
     _block_maxima[(triton.cdiv(n_rows, block_r), batch * heads)](
-        q, k, q_offsets, k_offsets, maxima, chunk_max, row_max, LOG2E / math.sqrt(dim), length, heads, n_rows,
-        n_keys, nk, n_chunks, q.stride(0), q.stride(1), q.stride(2), k.stride(0), k.stride(1), k.stride(2),
+        q, k, q_offsets, k_offsets, maxima, row_max, LOG2E / math.sqrt(dim), length, heads, n_rows,
+        n_keys, nk, q.stride(0), q.stride(1), q.stride(2), k.stride(0), k.stride(1), k.stride(2),
         BLOCK_R=block_r, BLOCK_C=block_c, SM=sm, SN=sn, QUERY_BLOCK=block_m, KEY_BLOCK=block_n, HEAD_DIM=dim,
-        PRECISION="ieee" if q.dtype == torch.float32 else "tf32", HALF_M=half_m,
-        num_warps=num_warps, num_stages=num_stages,
+        PRECISION="ieee" if q.dtype == torch.float32 else "tf32", num_warps=num_warps, num_stages=num_stages,
     )
     _block_scores[(mq, batch * heads)](
-        maxima, chunk_max, row_max, scores, n_rows, nk, mq, n_chunks,
-        SM=sm, BLOCK_J=min(block_j, triton.next_power_of_2(nk)), CHUNK_BLOCKS=block_c // sn, HALF_M=half_m,
+        maxima, row_max, scores, n_rows, nk, mq, SM=sm, BLOCK_J=min(block_j, triton.next_power_of_2(nk)),
         num_warps=4,
     )
     return scores

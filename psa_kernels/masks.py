@@ -9,15 +9,23 @@ stable sort per row plus:
   cumulative scores, walked (clamp, 6% floor, alignment), and each rank's
   level is written back through the sort order.
 
-On CUDA (and under the Triton interpreter) with float32 scores and rows of at
-most ``TRITON_SORT_KEYS`` key blocks, ``topk`` is one Triton launch and
-``thresholdbound`` three (sort, ``torch.cumsum``, walk): one program per row
-sorts packed (score, index) keys in registers (``tl.sort``, descending, ties
-by index as in the stable sort), so its order is
-``torch.sort(stable=True)``'s. Longer rows sort with ``torch.sort``. The cumulative sum stays ``torch.cumsum``
-over the sorted scores, the reference's own op, so every threshold count
-compares the same float32 values. Elsewhere (CPU without the interpreter,
-other dtypes, rows longer than ``MAX_TRITON_KEYS``) the PyTorch path runs.
+On CUDA (and under the Triton interpreter) with float32 scores:
+
+* ``topk`` is one Triton launch with no sort at all (v11): the quota ends are
+  the same ranks in every row, so one program per row finds the score at each
+  end rank by a radix select (32 counting steps over the row, all ends at
+  once), then places each key block by comparing with those scores; ties at
+  an end go by key-block index, as in the stable sort. Rows of up to
+  ``TRITON_SELECT_KEYS`` key blocks; longer rows take the PyTorch path.
+* ``thresholdbound`` is three launches (sort, ``torch.cumsum``, walk): one
+  program per row sorts packed (score, index) keys in registers (``tl.sort``,
+  descending, ties by index), so its order is ``torch.sort(stable=True)``'s;
+  rows over ``TRITON_SORT_KEYS`` sort with ``torch.sort``. The cumulative sum
+  stays ``torch.cumsum`` over the sorted scores, the reference's own op, so
+  every threshold count compares the same float32 values.
+
+Elsewhere (CPU without the interpreter, other dtypes, rows longer than
+``MAX_TRITON_KEYS``) the PyTorch path runs.
 """
 
 from __future__ import annotations
@@ -44,9 +52,11 @@ except ImportError:  # pragma: no cover - CPU installs without Triton
 MAX_TRITON_KEYS = 8192
 """Longest row (key blocks) the Triton path takes; longer rows use the PyTorch path."""
 TRITON_SORT_KEYS = 512
-"""Longest row sorted in registers. Longer rows are sorted by ``torch.sort`` (H200, v9: the bitonic sort
-of 1024 or 591 keys per row was slower than the library's segmented sort; 139-278 keys 2-3x faster):
-``topk`` then takes the PyTorch path, ``thresholdbound`` still walks in one Triton launch."""
+"""Longest ``thresholdbound`` row sorted in registers; longer rows are sorted by ``torch.sort`` (H200, v9: the
+bitonic sort of 1024 or 591 keys per row was slower than the library's segmented sort; 139-278 keys 2-3x
+faster), then walked in one Triton launch."""
+TRITON_SELECT_KEYS = 2048
+"""Longest ``topk`` row placed by the radix select; longer rows take the PyTorch path."""
 
 
 def assign_levels_fast(
@@ -100,7 +110,7 @@ def _assign_torch(scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
 
 def _assign_triton(scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
     nk = scores.shape[-1]
-    if preset.mask_mode == "topk" and nk > TRITON_SORT_KEYS:
+    if preset.mask_mode == "topk" and nk > TRITON_SELECT_KEYS:
         return _assign_torch(scores, preset)
     rows = scores.numel() // nk
     flat = scores.contiguous().view(rows, nk)
@@ -109,14 +119,15 @@ def _assign_triton(scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
     warps = 2 if block <= 256 else 4 if block <= 1024 else 8
     size = preset.block_size
     if preset.mask_mode == "topk":
-        walk = tuple(preset.levels_in_order())
-        by_rank = _topk_ranks(nk, size.n, size.tile_n, walk, scores.device)
-        _sort_rows[(rows,)](flat, by_rank, levels, levels, levels, nk, TOPK=True, BLOCK=block, num_warps=warps)
+        ends, segment_levels = _topk_segments(nk, size.n, size.tile_n, tuple(preset.levels_in_order()),
+                                              scores.device)
+        _topk_select[(rows,)](flat, ends, segment_levels, levels, nk, ENDS_COUNT=ends.numel(), BLOCK=block,
+                              num_warps=warps)
         return levels
     if nk <= TRITON_SORT_KEYS:
         sorted_scores = torch.empty_like(flat)
         order = torch.empty(flat.shape, dtype=torch.int32, device=flat.device)
-        _sort_rows[(rows,)](flat, flat, levels, sorted_scores, order, nk, TOPK=False, BLOCK=block, num_warps=warps)
+        _sort_rows[(rows,)](flat, sorted_scores, order, nk, BLOCK=block, num_warps=warps)
     else:
         sorted_scores, order = flat.sort(dim=-1, descending=True, stable=True)
     cumulative = sorted_scores.cumsum(dim=-1)
@@ -144,6 +155,24 @@ def _topk_ranks(
     for level, start, stop in reference.level_ends(torch.zeros(1, nk, dtype=torch.float64), stand_in):  # type: ignore[arg-type]
         by_rank[int(start[0]) : int(stop[0])] = level
     return by_rank.to(device)
+
+
+@functools.lru_cache(maxsize=256)
+def _topk_segments(
+    nk: int, block_n: int, tile_n: int, walk: tuple[tuple[int, float, float], ...], device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The rank -> level vector as runs: ``ends`` (int32 ``[E]``, E a power of two, padded with ``nk``) where
+    run ``s`` covers ranks ``[ends[s-1], ends[s])``, and each run's level (int8 ``[E + 1]``); cached."""
+    by_rank = _topk_ranks(nk, block_n, tile_n, walk, torch.device("cpu")).tolist()
+    ends, run_levels = [], [by_rank[0]]
+    for rank in range(1, nk):
+        if by_rank[rank] != by_rank[rank - 1]:
+            ends.append(rank)
+            run_levels.append(by_rank[rank])
+    width = max(1, 1 << (len(ends) - 1).bit_length()) if ends else 1
+    ends += [nk] * (width - len(ends))
+    run_levels += [run_levels[-1]] * (width + 1 - len(run_levels))
+    return (torch.tensor(ends, dtype=torch.int32).to(device), torch.tensor(run_levels, dtype=torch.int8).to(device))
 
 
 class _WalkOnly:
@@ -189,29 +218,56 @@ def _threshold_ranks(sorted_scores: torch.Tensor, preset: PsaPreset) -> torch.Te
 if triton is not None:
 
     @triton.jit
-    def _sort_rows(S, BY_RANK, LEVELS, SORTED, ORDER, nk, TOPK: tl.constexpr, BLOCK: tl.constexpr):
-        """One row: stable descending sort by packed keys; topk writes levels, else sorted scores and order.
+    def _orderable(x):
+        """The orderable image of float32 ``x`` as int64 in [0, 2**32): NaN above +inf and -0 as +0, the order
+        the stable comparison sort sees."""
+        x = tl.where(x == 0.0, 0.0, x)
+        bits = x.to(tl.int32, bitcast=True)
+        bits = tl.where(x != x, 0x7FC00000, bits).to(tl.int64)
+        return tl.where(bits >= 0, bits + 2147483648, -1 - bits)
 
-        Key = orderable 32-bit image of the float (NaN above +inf, -0 as +0, as the comparison sort
-        sees them) << 24 | (2^24 - 1 - index): descending key order is descending score, ties by
+    @triton.jit
+    def _sort_rows(S, SORTED, ORDER, nk, BLOCK: tl.constexpr):
+        """One row: stable descending sort by packed keys; writes the sorted scores and their order.
+
+        Key = orderable image << 24 | (2^24 - 1 - index): descending key order is descending score, ties by
         ascending index. Padding lanes get -1 and sort last.
         """
         row = tl.program_id(0).to(tl.int64)
         cols = tl.arange(0, BLOCK)
         ok = cols < nk
-        x = tl.load(S + row * nk + cols, mask=ok, other=0.0)
-        x = tl.where(x == 0.0, 0.0, x)
-        bits = x.to(tl.int32, bitcast=True)
-        bits = tl.where(x != x, 0x7FC00000, bits).to(tl.int64)
-        image = tl.where(bits >= 0, bits + 2147483648, -1 - bits)
-        key = tl.where(ok, (image << 24) | (16777215 - cols.to(tl.int64)), -1)
-        key = tl.sort(key, descending=True)
+        image = _orderable(tl.load(S + row * nk + cols, mask=ok, other=0.0))
+        key = tl.sort(tl.where(ok, (image << 24) | (16777215 - cols.to(tl.int64)), -1), descending=True)
         index = (16777215 - (key & 16777215)).to(tl.int32)
-        if TOPK:
-            tl.store(LEVELS + row * nk + index, tl.load(BY_RANK + cols, mask=ok, other=0), mask=ok)
-        else:
-            tl.store(SORTED + row * nk + cols, tl.load(S + row * nk + index, mask=ok, other=0.0), mask=ok)
-            tl.store(ORDER + row * nk + cols, index, mask=ok)
+        tl.store(SORTED + row * nk + cols, tl.load(S + row * nk + index, mask=ok, other=0.0), mask=ok)
+        tl.store(ORDER + row * nk + cols, index, mask=ok)
+
+    @triton.jit
+    def _topk_select(S, ENDS, RUN_LEVELS, LEVELS, nk, ENDS_COUNT: tl.constexpr, BLOCK: tl.constexpr):
+        """One row of ``topk``: the level of every key block without sorting the row.
+
+        For each run end ``e`` (a rank), a radix select finds ``t``, the score image at rank ``e`` (the
+        largest value with at least ``e + 1`` images >= it), for all ends at once. A key block's rank is
+        below ``e`` iff its image is above ``t``, or equal to ``t`` and among the first ``e - #(image > t)``
+        such blocks by index (the stable sort's tie order). Its run is the number of ends it is not below.
+        """
+        row = tl.program_id(0).to(tl.int64)
+        cols = tl.arange(0, BLOCK)
+        ok = cols < nk
+        image = tl.where(ok, _orderable(tl.load(S + row * nk + cols, mask=ok, other=0.0)), -1)[None, :]
+        ends = tl.load(ENDS + tl.arange(0, ENDS_COUNT))[:, None]
+        found = tl.zeros([ENDS_COUNT, 1], tl.int64)
+        for bit in tl.static_range(31, -1, -1):
+            candidate = found | (1 << bit)
+            count = tl.sum((image >= candidate).to(tl.int32), axis=1, keep_dims=True)
+            found = tl.where(count > ends, candidate, found)
+        above = image > found
+        tied = (image == found).to(tl.int32)
+        tie_rank = tl.cumsum(tied, axis=1) - tied
+        quota = ends - tl.sum(above.to(tl.int32), axis=1, keep_dims=True)
+        below_end = above | ((tied > 0) & (tie_rank < quota))
+        run = tl.sum((~below_end).to(tl.int32), axis=0)
+        tl.store(LEVELS + row * nk + cols, tl.load(RUN_LEVELS + run, mask=ok, other=0), mask=ok)
 
     @triton.jit
     def _walk_step(cum, ok, previous, nk, floor, limit, LEVEL: tl.constexpr, ALIGN: tl.constexpr):
