@@ -195,15 +195,21 @@ def dense_through_kernel() -> list[tuple[str, float, float, float]]:
     return results
 
 
+MASK_PATHS = {"sort": ("triton", False), "select": ("triton", True), "torch": ("torch", None)}
+"""Level-assignment paths timed by --mask-only: in-register sort (rows <= TRITON_SORT_KEYS; longer topk rows
+fall back to PyTorch), radix select (topk only; thresholdbound sorts either way), PyTorch sort."""
+
+
 def mask_rows(rows: list[tuple]) -> None:
     """Per row: dense SDPA, the estimate, and the level assignment through each path, in one run.
 
-    Also checks that both paths give the reference's level map on the row's real scores.
+    Also checks that every path gives the reference's level map on the row's real scores.
     """
     from psa_kernels.masks import assign_levels_fast
 
-    print("| shape | preset | dense ms | estimate ms | mask ms (Triton) | mask ms (PyTorch) | est+mask/dense "
-          "(Triton / PyTorch) | levels equal (Triton, PyTorch vs reference) |\n|---|---|---|---|---|---|---|---|")
+    names = list(MASK_PATHS)
+    print(f"| shape | preset | dense ms | estimate ms | mask ms ({', '.join(names)}) | est+mask/dense, fastest path "
+          "| levels equal the reference (all paths) |\n|---|---|---|---|---|---|---|")
     for shape_name, preset_name, *_published in rows:
         batch, heads, length, dim = SHAPES[shape_name]
         preset = make_preset(preset_name)
@@ -213,16 +219,18 @@ def mask_rows(rows: list[tuple]) -> None:
         estimate = cuda_median_ms(lambda: psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n,
                                                                           seed=0))
         scores = psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n, seed=0)
-        times, same = {}, {}
         expected = reference.assign_levels(scores, preset, k=k, text_length=0)
-        for method in ("triton", "torch"):
-            times[method] = cuda_median_ms(lambda: assign_levels_fast(scores, preset, k=k, text_length=0,
-                                                                      method=method))
-            same[method] = torch.equal(assign_levels_fast(scores, preset, k=k, text_length=0, method=method),
-                                       expected)
+        times, same = {}, True
+        for name, (method, select) in MASK_PATHS.items():
+            def run(method: str = method, select: bool | None = select) -> torch.Tensor:
+                return assign_levels_fast(scores, preset, k=k, text_length=0, method=method, topk_select=select)
+
+            times[name] = cuda_median_ms(run)
+            same = same and torch.equal(run(), expected)
+        best = min(times.values())
         print(f"| {shape_name} {SHAPES[shape_name]} | {preset_name} | {dense:.2f} | {estimate:.3f} "
-              f"| {times['triton']:.3f} | {times['torch']:.3f} | {100 * (estimate + times['triton']) / dense:.1f}% "
-              f"/ {100 * (estimate + times['torch']) / dense:.1f}% | {same['triton']}, {same['torch']} |", flush=True)
+              f"| {' / '.join(f'{times[n]:.3f}' for n in names)} | {100 * (estimate + best) / dense:.1f}% "
+              f"| {same} |", flush=True)
         del q, k, v, scores, expected
         torch.cuda.empty_cache()
 

@@ -11,12 +11,14 @@ stable sort per row plus:
 
 On CUDA (and under the Triton interpreter) with float32 scores:
 
-* ``topk`` is one Triton launch with no sort at all (v11): the quota ends are
-  the same ranks in every row, so one program per row finds the score at each
-  end rank by a radix select (32 counting steps over the row, all ends at
-  once), then places each key block by comparing with those scores; ties at
-  an end go by key-block index, as in the stable sort. Rows of up to
-  ``TRITON_SELECT_KEYS`` key blocks; longer rows take the PyTorch path.
+* ``topk`` is one Triton launch. Rows of up to ``TRITON_SORT_KEYS`` key
+  blocks are sorted in registers (below) and the rank -> level vector, the
+  same for every row, is scattered through the order. Longer rows (up to
+  ``TRITON_SELECT_KEYS``) are not sorted at all (v11): one program per row
+  finds the score at each quota end rank by a radix select (32 counting
+  steps over the row, all ends at once), then places each key block by
+  comparing with those scores; ties at an end go by key-block index, as in
+  the stable sort.
 * ``thresholdbound`` is three launches (sort, ``torch.cumsum``, walk): one
   program per row sorts packed (score, index) keys in registers (``tl.sort``,
   descending, ties by index), so its order is ``torch.sort(stable=True)``'s;
@@ -66,16 +68,19 @@ def assign_levels_fast(
     k: torch.Tensor | None,
     text_length: int | None,
     method: str = "auto",
+    topk_select: bool | None = None,
 ) -> torch.Tensor:
     """The level map ``[B, H, Mq, Nk]`` (int8); see :func:`psa_kernels.reference.assign_levels`.
 
-    ``method``: ``"triton"``, ``"torch"`` or ``"auto"`` (Triton where it applies).
+    ``method``: ``"triton"``, ``"torch"`` or ``"auto"`` (Triton where it applies). ``topk_select`` picks the
+    Triton ``topk`` kernel: the radix select (True) or the in-register sort of rows up to
+    ``TRITON_SORT_KEYS`` (False); by default the one measured faster for the row length.
     """
     if method not in ("auto", "triton", "torch"):
         raise ValueError(f"method must be auto, triton or torch, got {method!r}")
     use_triton = method == "triton" or (method == "auto" and _triton_applies(scores))
     if use_triton:
-        levels = _assign_triton(scores, preset)
+        levels = _assign_triton(scores, preset, topk_select)
     else:
         levels = _assign_torch(scores, preset)
     if preset.attn_impl != "old_mask_type":
@@ -108,9 +113,11 @@ def _assign_torch(scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
     return torch.empty(scores.shape, dtype=torch.int8, device=scores.device).scatter_(-1, order, by_rank)
 
 
-def _assign_triton(scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
+def _assign_triton(scores: torch.Tensor, preset: PsaPreset, topk_select: bool | None = None) -> torch.Tensor:
     nk = scores.shape[-1]
-    if preset.mask_mode == "topk" and nk > TRITON_SELECT_KEYS:
+    if topk_select is None:
+        topk_select = nk > TRITON_SORT_KEYS
+    if preset.mask_mode == "topk" and nk > (TRITON_SELECT_KEYS if topk_select else TRITON_SORT_KEYS):
         return _assign_torch(scores, preset)
     rows = scores.numel() // nk
     flat = scores.contiguous().view(rows, nk)
@@ -119,15 +126,20 @@ def _assign_triton(scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
     warps = 2 if block <= 256 else 4 if block <= 1024 else 8
     size = preset.block_size
     if preset.mask_mode == "topk":
-        ends, segment_levels = _topk_segments(nk, size.n, size.tile_n, tuple(preset.levels_in_order()),
-                                              scores.device)
-        _topk_select[(rows,)](flat, ends, segment_levels, levels, nk, ENDS_COUNT=ends.numel(), BLOCK=block,
-                              num_warps=warps)
+        walk = tuple(preset.levels_in_order())
+        if topk_select:
+            ends, run_levels = _topk_segments(nk, size.n, size.tile_n, walk, scores.device)
+            # one warp per 512 keys: the 32 counting steps reduce with shuffles, not shared memory
+            _topk_select[(rows,)](flat, ends, run_levels, levels, nk, ENDS_COUNT=ends.numel(), BLOCK=block,
+                                  num_warps=max(1, block // 512))
+        else:
+            by_rank = _topk_ranks(nk, size.n, size.tile_n, walk, scores.device)
+            _sort_rows[(rows,)](flat, by_rank, levels, levels, levels, nk, TOPK=True, BLOCK=block, num_warps=warps)
         return levels
     if nk <= TRITON_SORT_KEYS:
         sorted_scores = torch.empty_like(flat)
         order = torch.empty(flat.shape, dtype=torch.int32, device=flat.device)
-        _sort_rows[(rows,)](flat, sorted_scores, order, nk, BLOCK=block, num_warps=warps)
+        _sort_rows[(rows,)](flat, flat, levels, sorted_scores, order, nk, TOPK=False, BLOCK=block, num_warps=warps)
     else:
         sorted_scores, order = flat.sort(dim=-1, descending=True, stable=True)
     cumulative = sorted_scores.cumsum(dim=-1)
@@ -219,28 +231,31 @@ if triton is not None:
 
     @triton.jit
     def _orderable(x):
-        """The orderable image of float32 ``x`` as int64 in [0, 2**32): NaN above +inf and -0 as +0, the order
-        the stable comparison sort sees."""
+        """The orderable image of float32 ``x`` as uint32, never 0: larger image = later in descending order
+        of the stable comparison sort (NaN above +inf, -0 equal to +0)."""
         x = tl.where(x == 0.0, 0.0, x)
-        bits = x.to(tl.int32, bitcast=True)
-        bits = tl.where(x != x, 0x7FC00000, bits).to(tl.int64)
-        return tl.where(bits >= 0, bits + 2147483648, -1 - bits)
+        bits = tl.where(x != x, 0x7FC00000, x.to(tl.int32, bitcast=True))
+        flipped = tl.where(bits >= 0, bits ^ -2147483648, ~bits)
+        return flipped.to(tl.uint32, bitcast=True)
 
     @triton.jit
-    def _sort_rows(S, SORTED, ORDER, nk, BLOCK: tl.constexpr):
-        """One row: stable descending sort by packed keys; writes the sorted scores and their order.
+    def _sort_rows(S, BY_RANK, LEVELS, SORTED, ORDER, nk, TOPK: tl.constexpr, BLOCK: tl.constexpr):
+        """One row: stable descending sort by packed keys; topk writes levels, else sorted scores and order.
 
         Key = orderable image << 24 | (2^24 - 1 - index): descending key order is descending score, ties by
-        ascending index. Padding lanes get -1 and sort last.
+        ascending index. Padding lanes get 0 and sort last.
         """
         row = tl.program_id(0).to(tl.int64)
         cols = tl.arange(0, BLOCK)
         ok = cols < nk
-        image = _orderable(tl.load(S + row * nk + cols, mask=ok, other=0.0))
-        key = tl.sort(tl.where(ok, (image << 24) | (16777215 - cols.to(tl.int64)), -1), descending=True)
+        image = _orderable(tl.load(S + row * nk + cols, mask=ok, other=0.0)).to(tl.int64)
+        key = tl.sort(tl.where(ok, (image << 24) | (16777215 - cols.to(tl.int64)), 0), descending=True)
         index = (16777215 - (key & 16777215)).to(tl.int32)
-        tl.store(SORTED + row * nk + cols, tl.load(S + row * nk + index, mask=ok, other=0.0), mask=ok)
-        tl.store(ORDER + row * nk + cols, index, mask=ok)
+        if TOPK:
+            tl.store(LEVELS + row * nk + index, tl.load(BY_RANK + cols, mask=ok, other=0), mask=ok)
+        else:
+            tl.store(SORTED + row * nk + cols, tl.load(S + row * nk + index, mask=ok, other=0.0), mask=ok)
+            tl.store(ORDER + row * nk + cols, index, mask=ok)
 
     @triton.jit
     def _topk_select(S, ENDS, RUN_LEVELS, LEVELS, nk, ENDS_COUNT: tl.constexpr, BLOCK: tl.constexpr):
@@ -254,9 +269,9 @@ if triton is not None:
         row = tl.program_id(0).to(tl.int64)
         cols = tl.arange(0, BLOCK)
         ok = cols < nk
-        image = tl.where(ok, _orderable(tl.load(S + row * nk + cols, mask=ok, other=0.0)), -1)[None, :]
+        image = tl.where(ok, _orderable(tl.load(S + row * nk + cols, mask=ok, other=0.0)), 0)[None, :]
         ends = tl.load(ENDS + tl.arange(0, ENDS_COUNT))[:, None]
-        found = tl.zeros([ENDS_COUNT, 1], tl.int64)
+        found = tl.zeros([ENDS_COUNT, 1], tl.uint32)
         for bit in tl.static_range(31, -1, -1):
             candidate = found | (1 << bit)
             count = tl.sum((image >= candidate).to(tl.int32), axis=1, keep_dims=True)
