@@ -31,11 +31,41 @@ LOG2E = 1.4426950408889634
 
 
 @triton.jit
+def _column_blocks(first, BLOCK_C: tl.constexpr, SN: tl.constexpr, INTERLEAVE: tl.constexpr):
+    """Key block and sample of each column of the key tile starting at sampled key ``first``.
+
+    Plain order: column c is sample c % SN of block c // SN. Interleaved: column c = 8 g + p holds sample
+    g % SN of block p + 8 (g // SN); a Hopper MMA accumulator keeps columns 8 g + p of one row for all g in
+    one thread, so every block's maximum is a reduction in registers (no lane shuffles).
+    """
+    c = tl.arange(0, BLOCK_C)
+    if INTERLEAVE:
+        block = first // SN + c % 8 + 8 * (c // (8 * SN))
+        sample = (c // 8) % SN
+    else:
+        block = first // SN + c // SN
+        sample = c % SN
+    return block, sample
+
+
+@triton.jit
+def _block_max(qk, BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr, SN: tl.constexpr, INTERLEAVE: tl.constexpr):
+    """Per row, the maximum of each key block's columns, in the tile's block order (plain: c // SN)."""
+    if INTERLEAVE:
+        grouped = tl.max(tl.reshape(qk, [BLOCK_R, BLOCK_C // (8 * SN), SN, 8]), axis=2)
+        result = tl.reshape(grouped, [BLOCK_R, BLOCK_C // SN])
+    else:
+        result = tl.max(tl.reshape(qk, [BLOCK_R, BLOCK_C // SN, SN]), axis=2)
+    return result
+
+
+@triton.jit
 def _block_maxima(
     Q, K, QOFF, KOFF, M, R, scale_log2, seq_len, heads, n_rows, n_keys, n_key_blocks,
     stride_qb, stride_qh, stride_qm, stride_kb, stride_kh, stride_kn,
     BLOCK_R: tl.constexpr, BLOCK_C: tl.constexpr, SM: tl.constexpr, SN: tl.constexpr,
     QUERY_BLOCK: tl.constexpr, KEY_BLOCK: tl.constexpr, HEAD_DIM: tl.constexpr, PRECISION: tl.constexpr,
+    INTERLEAVE: tl.constexpr,
 ):
     pid_r = tl.program_id(0)
     bh = tl.program_id(1).to(tl.int64)
@@ -50,16 +80,17 @@ def _block_maxima(
     m_rows = M + bh * n_rows * n_key_blocks + rows[:, None] * n_key_blocks
     row_max = tl.full([BLOCK_R], float("-inf"), tl.float32)
     for first in range(0, n_keys, BLOCK_C):
-        cols = first + tl.arange(0, BLOCK_C)
-        # sampled key c is token (c // SN) * n + offset[c % SN], clamped like the queries
-        k_tok = tl.minimum((cols // SN) * KEY_BLOCK + tl.load(KOFF + bh * SN + cols % SN), seq_len - 1)
-        kt = tl.load(k_base + k_tok[None, :] * stride_kn + offs_d[:, None], mask=cols[None, :] < n_keys, other=0.0)
+        column_block, sample = _column_blocks(first, BLOCK_C, SN, INTERLEAVE)
+        # sample s of key block j is token j * n + offset[s], clamped like the queries
+        k_tok = tl.minimum(column_block * KEY_BLOCK + tl.load(KOFF + bh * SN + sample), seq_len - 1)
+        kt = tl.load(k_base + k_tok[None, :] * stride_kn + offs_d[:, None], mask=column_block[None, :] < n_key_blocks,
+                     other=0.0)
         qk = tl.dot(q, kt, input_precision=PRECISION)
         # the scale is positive, so scaling the block maxima equals the maxima of the scaled logits (exactly:
         # rounding is monotonic); masking whole blocks costs SN times less than masking logits
         blocks = first // SN + tl.arange(0, BLOCK_C // SN)
         block_ok = blocks < n_key_blocks
-        block_max = tl.max(tl.reshape(qk, [BLOCK_R, BLOCK_C // SN, SN]), axis=2) * scale_log2
+        block_max = _block_max(qk, BLOCK_R, BLOCK_C, SN, INTERLEAVE) * scale_log2
         block_max = tl.where(block_ok[None, :], block_max, float("-inf"))
         row_max = tl.maximum(row_max, tl.max(block_max, axis=1))
         tl.store(m_rows + blocks[None, :], block_max, mask=row_ok[:, None] & block_ok[None, :])
@@ -118,8 +149,12 @@ def estimate_importance_triton(
     block_j: int = 128,
     num_warps: int = 4,
     num_stages: int = 2,
+    interleave: bool | None = None,
 ) -> torch.Tensor:
     """Same function as :func:`psa_kernels.reference.estimate_importance` (float32 result).
+
+    ``interleave`` (default: where a key tile holds 8 whole blocks or a multiple) orders each key tile's
+    columns so that block maxima reduce in registers; the maxima are the same either way.
 
     Default tiles are the sweeps' best (benchmarks/KERNEL_NOTES.md): 64 sampled query rows per program for
     head dim 64, 128 for head dim 128; 128 sampled keys per step.
@@ -132,6 +167,10 @@ def estimate_importance_triton(
     k_offsets = cached_offsets(batch, heads, block_n, sn, None if seed is None else seed + 1, q.device)
     mq, nk = math.ceil(length / block_m), math.ceil(length / block_n)
     n_rows, n_keys = mq * sm, nk * sn
+    fits = block_c % (8 * sn) == 0
+    if interleave and not fits:
+        raise ValueError(f"interleave needs key tiles of a multiple of 8 blocks ({8 * sn} keys), got {block_c}")
+    interleave = fits if interleave is None else interleave
     maxima = torch.empty(batch * heads, n_rows, nk, dtype=torch.float32, device=q.device)
     row_max = torch.empty(batch * heads, n_rows, dtype=torch.float32, device=q.device)
     scores = torch.empty(batch, heads, mq, nk, dtype=torch.float32, device=q.device)
@@ -139,7 +178,8 @@ def estimate_importance_triton(
         q, k, q_offsets, k_offsets, maxima, row_max, LOG2E / math.sqrt(dim), length, heads, n_rows,
         n_keys, nk, q.stride(0), q.stride(1), q.stride(2), k.stride(0), k.stride(1), k.stride(2),
         BLOCK_R=block_r, BLOCK_C=block_c, SM=sm, SN=sn, QUERY_BLOCK=block_m, KEY_BLOCK=block_n, HEAD_DIM=dim,
-        PRECISION="ieee" if q.dtype == torch.float32 else "tf32", num_warps=num_warps, num_stages=num_stages,
+        PRECISION="ieee" if q.dtype == torch.float32 else "tf32",
+        INTERLEAVE=interleave, num_warps=num_warps, num_stages=num_stages,
     )
     _block_scores[(mq, batch * heads)](
         maxima, row_max, scores, n_rows, nk, mq, SM=sm, BLOCK_J=min(block_j, triton.next_power_of_2(nk)),

@@ -21,17 +21,29 @@ def test_estimate_matches_reference(block_m: int, block_n: int, length: int, dty
     torch.testing.assert_close(scores.double(), expected, rtol=tolerance, atol=tolerance)
 
 
+@pytest.mark.parametrize("interleave", [False, True])
 @pytest.mark.parametrize(("block_m", "block_n", "length", "block_c", "block_j"),
-                         [(128, 32, 290, 64, 4), (64, 64, 333, 128, 2), (32, 16, 400, 32, 128)])
+                         [(128, 32, 290, 64, 4), (64, 64, 333, 128, 2), (32, 16, 400, 32, 128), (64, 32, 700, 128, 64)])
 def test_tiles_of_both_launches_match_reference(
-    block_m: int, block_n: int, length: int, block_c: int, block_j: int, device: str
+    interleave: bool, block_m: int, block_n: int, length: int, block_c: int, block_j: int, device: str
 ) -> None:
-    """Key tiles that split the key blocks unevenly, score tiles narrower than the row, ragged last blocks."""
+    """Key tiles that split the key blocks unevenly, score tiles narrower than the row, ragged last blocks;
+    plain and interleaved column order (the latter where a tile holds a multiple of 8 blocks)."""
+    if interleave and block_c % (2 * block_n) != 0:
+        pytest.skip("interleaving needs key tiles of a multiple of 8 blocks")
     from psa_kernels.estimate import estimate_importance_triton
 
     gen = torch.Generator().manual_seed(block_n + block_j)
     q, k = (3 * torch.randn(2, 2, length, 64, generator=gen).to(device=device) for _ in range(2))
     scores = estimate_importance_triton(q, k, block_m=block_m, block_n=block_n, seed=5, block_c=block_c,
-                                        block_j=block_j)
+                                        block_j=block_j, interleave=interleave)
     expected = ref.estimate_importance(q.double(), k.double(), block_m=block_m, block_n=block_n, seed=5)
     torch.testing.assert_close(scores.double(), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_interleave_refuses_tiles_that_split_its_groups(device: str) -> None:
+    from psa_kernels.estimate import estimate_importance_triton
+
+    q = torch.randn(1, 1, 256, 64, device=device)
+    with pytest.raises(ValueError, match="multiple of 8 blocks"):
+        estimate_importance_triton(q, q, block_m=64, block_n=64, seed=0, block_c=64, interleave=True)
