@@ -195,21 +195,16 @@ def dense_through_kernel() -> list[tuple[str, float, float, float]]:
     return results
 
 
-MASK_PATHS = {"sort": ("triton", False), "select": ("triton", True), "torch": ("torch", None)}
-"""Level-assignment paths timed by --mask-only: in-register sort (rows <= TRITON_SORT_KEYS; longer topk rows
-fall back to PyTorch), radix select (topk only; thresholdbound sorts either way), PyTorch sort."""
+def mask_rows(rows: list[tuple], sweep: bool = False) -> None:
+    """Per row: dense SDPA, the estimate, and the level assignment through the Triton and PyTorch paths.
 
-
-def mask_rows(rows: list[tuple]) -> None:
-    """Per row: dense SDPA, the estimate, and the level assignment through each path, in one run.
-
-    Also checks that every path gives the reference's level map on the row's real scores.
+    Also checks that both paths give the reference's level map on the row's real scores. ``sweep`` adds the
+    Triton sort at 1, 2, 4 and 8 warps per row, for rows of up to 1024 key blocks (all sorted in registers).
     """
     from psa_kernels.masks import assign_levels_fast
 
-    names = list(MASK_PATHS)
-    print(f"| shape | preset | dense ms | estimate ms | mask ms ({', '.join(names)}) | est+mask/dense, fastest path "
-          "| levels equal the reference (all paths) |\n|---|---|---|---|---|---|---|")
+    print("| shape | preset | dense ms | estimate ms | mask ms (Triton) | mask ms (PyTorch) | est+mask/dense "
+          "(Triton / PyTorch) | levels equal (Triton, PyTorch vs reference) |\n|---|---|---|---|---|---|---|---|")
     for shape_name, preset_name, *_published in rows:
         batch, heads, length, dim = SHAPES[shape_name]
         preset = make_preset(preset_name)
@@ -219,18 +214,24 @@ def mask_rows(rows: list[tuple]) -> None:
         estimate = cuda_median_ms(lambda: psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n,
                                                                           seed=0))
         scores = psa_kernels.estimate_importance(q, k, block_m=size.m, block_n=size.n, seed=0)
+        times, same = {}, {}
         expected = reference.assign_levels(scores, preset, k=k, text_length=0)
-        times, same = {}, True
-        for name, (method, select) in MASK_PATHS.items():
-            def run(method: str = method, select: bool | None = select) -> torch.Tensor:
-                return assign_levels_fast(scores, preset, k=k, text_length=0, method=method, topk_select=select)
-
-            times[name] = cuda_median_ms(run)
-            same = same and torch.equal(run(), expected)
-        best = min(times.values())
+        for method in ("triton", "torch"):
+            times[method] = cuda_median_ms(lambda: assign_levels_fast(scores, preset, k=k, text_length=0,
+                                                                      method=method))
+            same[method] = torch.equal(assign_levels_fast(scores, preset, k=k, text_length=0, method=method),
+                                       expected)
         print(f"| {shape_name} {SHAPES[shape_name]} | {preset_name} | {dense:.2f} | {estimate:.3f} "
-              f"| {' / '.join(f'{times[n]:.3f}' for n in names)} | {100 * (estimate + best) / dense:.1f}% "
-              f"| {same} |", flush=True)
+              f"| {times['triton']:.3f} | {times['torch']:.3f} | {100 * (estimate + times['triton']) / dense:.1f}% "
+              f"/ {100 * (estimate + times['torch']) / dense:.1f}% | {same['triton']}, {same['torch']} |", flush=True)
+        if sweep and scores.shape[-1] <= 1024:
+            for warps in (1, 2, 4, 8):
+                def run(warps: int = warps) -> torch.Tensor:
+                    return assign_levels_fast(scores, preset, k=k, text_length=0, method="triton",
+                                              sort_warps=warps, sort_keys=1024)
+
+                print(f"mask sort {shape_name} {preset_name} Nk={scores.shape[-1]} warps={warps}: "
+                      f"{cuda_median_ms(run):.3f} ms, equal {torch.equal(run(), expected)}", flush=True)
         del q, k, v, scores, expected
         torch.cuda.empty_cache()
 
@@ -306,10 +307,7 @@ def _sweep_estimate(q: torch.Tensor, k: torch.Tensor, preset: PsaPreset, dense: 
 # v10: block maxima and scores in two launches, key tiles interleaved so block maxima reduce in registers (the
 # float16 block maxima and packed-key variants lost on the H100: KERNEL_NOTES.md). The default is timed first
 # and last (run-to-run spread).
-ESTIMATE_VARIANTS = [
-    {}, {"interleave": False}, {"num_stages": 3}, {"block_c": 256, "num_warps": 8}, {"block_r": 256, "num_warps": 8},
-    {"num_warps": 8}, {"block_r": 64}, {},
-]
+ESTIMATE_VARIANTS = [{}, {"interleave": False}, {"num_warps": 4}, {"num_warps": 8}, {"num_stages": 3}, {}]
 
 
 def _estimate_variants(q: torch.Tensor, k: torch.Tensor, block_m: int, block_n: int, dense: float) -> None:
@@ -357,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-correctness", action="store_true")
     parser.add_argument("--dense-check", action="store_true", help="also run an all-level-1 map through our kernel")
     parser.add_argument("--mask-only", action="store_true", help="dense, estimate and both mask paths per row")
+    parser.add_argument("--mask-sweep", action="store_true", help="with --mask-only: the sort at 1-8 warps per row")
     parser.add_argument("--estimate-sweep", action="store_true", help="estimate variants per distinct (shape, n)")
     parser.add_argument("--json", type=Path, help="write the rows here as JSON")
     args = parser.parse_args(argv)
@@ -367,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     card = torch.cuda.get_device_name()
     if args.mask_only:
         print(f"### {card}")
-        mask_rows(chosen)
+        mask_rows(chosen, sweep=args.mask_sweep)
         return 0
     if args.estimate_sweep:
         print(f"### {card}")

@@ -9,25 +9,15 @@ stable sort per row plus:
   cumulative scores, walked (clamp, 6% floor, alignment), and each rank's
   level is written back through the sort order.
 
-On CUDA (and under the Triton interpreter) with float32 scores:
-
-* ``topk`` is one Triton launch. Rows of up to ``TRITON_SORT_KEYS`` key
-  blocks are sorted in registers (below) and the rank -> level vector, the
-  same for every row, is scattered through the order. Longer rows (up to
-  ``TRITON_SELECT_KEYS``) are not sorted at all (v11): one program per row
-  finds the score at each quota end rank by a radix select (32 counting
-  steps over the row, all ends at once), then places each key block by
-  comparing with those scores; ties at an end go by key-block index, as in
-  the stable sort.
-* ``thresholdbound`` is three launches (sort, ``torch.cumsum``, walk): one
-  program per row sorts packed (score, index) keys in registers (``tl.sort``,
-  descending, ties by index), so its order is ``torch.sort(stable=True)``'s;
-  rows over ``TRITON_SORT_KEYS`` sort with ``torch.sort``. The cumulative sum
-  stays ``torch.cumsum`` over the sorted scores, the reference's own op, so
-  every threshold count compares the same float32 values.
-
-Elsewhere (CPU without the interpreter, other dtypes, rows longer than
-``MAX_TRITON_KEYS``) the PyTorch path runs.
+On CUDA (and under the Triton interpreter) with float32 scores and rows of at
+most ``TRITON_SORT_KEYS`` key blocks, ``topk`` is one Triton launch and
+``thresholdbound`` three (sort, ``torch.cumsum``, walk): one program per row
+sorts packed (score, index) keys in registers (``tl.sort``, descending, ties
+by index as in the stable sort), so its order is
+``torch.sort(stable=True)``'s. Longer rows sort with ``torch.sort``. The cumulative sum stays ``torch.cumsum``
+over the sorted scores, the reference's own op, so every threshold count
+compares the same float32 values. Elsewhere (CPU without the interpreter,
+other dtypes, rows longer than ``MAX_TRITON_KEYS``) the PyTorch path runs.
 """
 
 from __future__ import annotations
@@ -54,11 +44,9 @@ except ImportError:  # pragma: no cover - CPU installs without Triton
 MAX_TRITON_KEYS = 8192
 """Longest row (key blocks) the Triton path takes; longer rows use the PyTorch path."""
 TRITON_SORT_KEYS = 512
-"""Longest ``thresholdbound`` row sorted in registers; longer rows are sorted by ``torch.sort`` (H200, v9: the
-bitonic sort of 1024 or 591 keys per row was slower than the library's segmented sort; 139-278 keys 2-3x
-faster), then walked in one Triton launch."""
-TRITON_SELECT_KEYS = 2048
-"""Longest ``topk`` row placed by the radix select; longer rows take the PyTorch path."""
+"""Longest row sorted in registers. Longer rows are sorted by ``torch.sort`` (H200, v9: the bitonic sort
+of 1024 or 591 keys per row was slower than the library's segmented sort; 139-278 keys 2-3x faster):
+``topk`` then takes the PyTorch path, ``thresholdbound`` still walks in one Triton launch."""
 
 
 def assign_levels_fast(
@@ -68,19 +56,20 @@ def assign_levels_fast(
     k: torch.Tensor | None,
     text_length: int | None,
     method: str = "auto",
-    topk_select: bool | None = None,
+    sort_warps: int | None = None,
+    sort_keys: int = 0,
 ) -> torch.Tensor:
     """The level map ``[B, H, Mq, Nk]`` (int8); see :func:`psa_kernels.reference.assign_levels`.
 
-    ``method``: ``"triton"``, ``"torch"`` or ``"auto"`` (Triton where it applies). ``topk_select`` picks the
-    Triton ``topk`` kernel: the radix select (True) or the in-register sort of rows up to
-    ``TRITON_SORT_KEYS`` (False); by default the one measured faster for the row length.
+    ``method``: ``"triton"``, ``"torch"`` or ``"auto"`` (Triton where it applies). ``sort_warps`` (warps per
+    row) and ``sort_keys`` (longest row sorted in registers, default ``TRITON_SORT_KEYS``) are for
+    benchmarks' sweeps.
     """
     if method not in ("auto", "triton", "torch"):
         raise ValueError(f"method must be auto, triton or torch, got {method!r}")
     use_triton = method == "triton" or (method == "auto" and _triton_applies(scores))
     if use_triton:
-        levels = _assign_triton(scores, preset, topk_select)
+        levels = _assign_triton(scores, preset, sort_warps, sort_keys or TRITON_SORT_KEYS)
     else:
         levels = _assign_torch(scores, preset)
     if preset.attn_impl != "old_mask_type":
@@ -113,30 +102,24 @@ def _assign_torch(scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
     return torch.empty(scores.shape, dtype=torch.int8, device=scores.device).scatter_(-1, order, by_rank)
 
 
-def _assign_triton(scores: torch.Tensor, preset: PsaPreset, topk_select: bool | None = None) -> torch.Tensor:
+def _assign_triton(
+    scores: torch.Tensor, preset: PsaPreset, sort_warps: int | None = None, sort_keys: int = TRITON_SORT_KEYS
+) -> torch.Tensor:
     nk = scores.shape[-1]
-    if topk_select is None:
-        topk_select = nk > TRITON_SORT_KEYS
-    if preset.mask_mode == "topk" and nk > (TRITON_SELECT_KEYS if topk_select else TRITON_SORT_KEYS):
+    if preset.mask_mode == "topk" and nk > sort_keys:
         return _assign_torch(scores, preset)
     rows = scores.numel() // nk
     flat = scores.contiguous().view(rows, nk)
     levels = torch.empty(scores.shape, dtype=torch.int8, device=scores.device)
     block = max(16, 1 << (nk - 1).bit_length())
-    warps = 2 if block <= 256 else 4 if block <= 1024 else 8
+    warps = sort_warps or (2 if block <= 256 else 4 if block <= 1024 else 8)
     size = preset.block_size
     if preset.mask_mode == "topk":
         walk = tuple(preset.levels_in_order())
-        if topk_select:
-            ends, run_levels = _topk_segments(nk, size.n, size.tile_n, walk, scores.device)
-            # one warp per 512 keys: the 32 counting steps reduce with shuffles, not shared memory
-            _topk_select[(rows,)](flat, ends, run_levels, levels, nk, ENDS_COUNT=ends.numel(), BLOCK=block,
-                                  num_warps=max(1, block // 512))
-        else:
-            by_rank = _topk_ranks(nk, size.n, size.tile_n, walk, scores.device)
-            _sort_rows[(rows,)](flat, by_rank, levels, levels, levels, nk, TOPK=True, BLOCK=block, num_warps=warps)
+        by_rank = _topk_ranks(nk, size.n, size.tile_n, walk, scores.device)
+        _sort_rows[(rows,)](flat, by_rank, levels, levels, levels, nk, TOPK=True, BLOCK=block, num_warps=warps)
         return levels
-    if nk <= TRITON_SORT_KEYS:
+    if nk <= sort_keys:
         sorted_scores = torch.empty_like(flat)
         order = torch.empty(flat.shape, dtype=torch.int32, device=flat.device)
         _sort_rows[(rows,)](flat, flat, levels, sorted_scores, order, nk, TOPK=False, BLOCK=block, num_warps=warps)
@@ -167,24 +150,6 @@ def _topk_ranks(
     for level, start, stop in reference.level_ends(torch.zeros(1, nk, dtype=torch.float64), stand_in):  # type: ignore[arg-type]
         by_rank[int(start[0]) : int(stop[0])] = level
     return by_rank.to(device)
-
-
-@functools.lru_cache(maxsize=256)
-def _topk_segments(
-    nk: int, block_n: int, tile_n: int, walk: tuple[tuple[int, float, float], ...], device: torch.device
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """The rank -> level vector as runs: ``ends`` (int32 ``[E]``, E a power of two, padded with ``nk``) where
-    run ``s`` covers ranks ``[ends[s-1], ends[s])``, and each run's level (int8 ``[E + 1]``); cached."""
-    by_rank = _topk_ranks(nk, block_n, tile_n, walk, torch.device("cpu")).tolist()
-    ends, run_levels = [], [by_rank[0]]
-    for rank in range(1, nk):
-        if by_rank[rank] != by_rank[rank - 1]:
-            ends.append(rank)
-            run_levels.append(by_rank[rank])
-    width = max(1, 1 << (len(ends) - 1).bit_length()) if ends else 1
-    ends += [nk] * (width - len(ends))
-    run_levels += [run_levels[-1]] * (width + 1 - len(run_levels))
-    return (torch.tensor(ends, dtype=torch.int32).to(device), torch.tensor(run_levels, dtype=torch.int8).to(device))
 
 
 class _WalkOnly:
@@ -230,59 +195,29 @@ def _threshold_ranks(sorted_scores: torch.Tensor, preset: PsaPreset) -> torch.Te
 if triton is not None:
 
     @triton.jit
-    def _orderable(x):
-        """The orderable image of float32 ``x`` as uint32, never 0: larger image = later in descending order
-        of the stable comparison sort (NaN above +inf, -0 equal to +0)."""
-        x = tl.where(x == 0.0, 0.0, x)
-        bits = tl.where(x != x, 0x7FC00000, x.to(tl.int32, bitcast=True))
-        flipped = tl.where(bits >= 0, bits ^ -2147483648, ~bits)
-        return flipped.to(tl.uint32, bitcast=True)
-
-    @triton.jit
     def _sort_rows(S, BY_RANK, LEVELS, SORTED, ORDER, nk, TOPK: tl.constexpr, BLOCK: tl.constexpr):
         """One row: stable descending sort by packed keys; topk writes levels, else sorted scores and order.
 
-        Key = orderable image << 24 | (2^24 - 1 - index): descending key order is descending score, ties by
-        ascending index. Padding lanes get 0 and sort last.
+        Key = orderable 32-bit image of the float (NaN above +inf, -0 as +0, as the comparison sort
+        sees them) << 24 | (2^24 - 1 - index): descending key order is descending score, ties by
+        ascending index. Padding lanes get -1 and sort last.
         """
         row = tl.program_id(0).to(tl.int64)
         cols = tl.arange(0, BLOCK)
         ok = cols < nk
-        image = _orderable(tl.load(S + row * nk + cols, mask=ok, other=0.0)).to(tl.int64)
-        key = tl.sort(tl.where(ok, (image << 24) | (16777215 - cols.to(tl.int64)), 0), descending=True)
+        x = tl.load(S + row * nk + cols, mask=ok, other=0.0)
+        x = tl.where(x == 0.0, 0.0, x)
+        bits = x.to(tl.int32, bitcast=True)
+        bits = tl.where(x != x, 0x7FC00000, bits).to(tl.int64)
+        image = tl.where(bits >= 0, bits + 2147483648, -1 - bits)
+        key = tl.where(ok, (image << 24) | (16777215 - cols.to(tl.int64)), -1)
+        key = tl.sort(key, descending=True)
         index = (16777215 - (key & 16777215)).to(tl.int32)
         if TOPK:
             tl.store(LEVELS + row * nk + index, tl.load(BY_RANK + cols, mask=ok, other=0), mask=ok)
         else:
             tl.store(SORTED + row * nk + cols, tl.load(S + row * nk + index, mask=ok, other=0.0), mask=ok)
             tl.store(ORDER + row * nk + cols, index, mask=ok)
-
-    @triton.jit
-    def _topk_select(S, ENDS, RUN_LEVELS, LEVELS, nk, ENDS_COUNT: tl.constexpr, BLOCK: tl.constexpr):
-        """One row of ``topk``: the level of every key block without sorting the row.
-
-        For each run end ``e`` (a rank), a radix select finds ``t``, the score image at rank ``e`` (the
-        largest value with at least ``e + 1`` images >= it), for all ends at once. A key block's rank is
-        below ``e`` iff its image is above ``t``, or equal to ``t`` and among the first ``e - #(image > t)``
-        such blocks by index (the stable sort's tie order). Its run is the number of ends it is not below.
-        """
-        row = tl.program_id(0).to(tl.int64)
-        cols = tl.arange(0, BLOCK)
-        ok = cols < nk
-        image = tl.where(ok, _orderable(tl.load(S + row * nk + cols, mask=ok, other=0.0)), 0)[None, :]
-        ends = tl.load(ENDS + tl.arange(0, ENDS_COUNT))[:, None]
-        found = tl.zeros([ENDS_COUNT, 1], tl.uint32)
-        for bit in tl.static_range(31, -1, -1):
-            candidate = found | (1 << bit)
-            count = tl.sum((image >= candidate).to(tl.int32), axis=1, keep_dims=True)
-            found = tl.where(count > ends, candidate, found)
-        above = image > found
-        tied = (image == found).to(tl.int32)
-        tie_rank = tl.cumsum(tied, axis=1) - tied
-        quota = ends - tl.sum(above.to(tl.int32), axis=1, keep_dims=True)
-        below_end = above | ((tied > 0) & (tie_rank < quota))
-        run = tl.sum((~below_end).to(tl.int32), axis=0)
-        tl.store(LEVELS + row * nk + cols, tl.load(RUN_LEVELS + run, mask=ok, other=0), mask=ok)
 
     @triton.jit
     def _walk_step(cum, ok, previous, nk, floor, limit, LEVEL: tl.constexpr, ALIGN: tl.constexpr):

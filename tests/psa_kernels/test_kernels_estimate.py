@@ -34,16 +34,33 @@ def test_tiles_of_both_launches_match_reference(
     from psa_kernels.estimate import estimate_importance_triton
 
     gen = torch.Generator().manual_seed(block_n + block_j)
-    q, k = (3 * torch.randn(2, 2, length, 64, generator=gen).to(device=device) for _ in range(2))
+    q, k = (3 * torch.randn(2, 2, length, 64, generator=gen).to(dtype=torch.float16, device=device)
+            for _ in range(2))
     scores = estimate_importance_triton(q, k, block_m=block_m, block_n=block_n, seed=5, block_c=block_c,
                                         block_j=block_j, interleave=interleave)
     expected = ref.estimate_importance(q.double(), k.double(), block_m=block_m, block_n=block_n, seed=5)
-    torch.testing.assert_close(scores.double(), expected, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(scores.double(), expected, rtol=1e-4, atol=1e-5)
 
 
-def test_interleave_refuses_tiles_that_split_its_groups(device: str) -> None:
+@pytest.mark.parametrize(("dtype", "block_c"), [(torch.float16, 64), (torch.float32, 128)])
+def test_interleave_refuses_what_it_cannot_take(dtype: torch.dtype, block_c: int, device: str) -> None:
+    """Key tiles that split its groups of 8 blocks, and float32 inputs (CUDA-core dots)."""
     from psa_kernels.estimate import estimate_importance_triton
 
-    q = torch.randn(1, 1, 256, 64, device=device)
+    q = torch.randn(1, 1, 256, 64, device=device).to(dtype)
     with pytest.raises(ValueError, match="multiple of 8 blocks"):
-        estimate_importance_triton(q, q, block_m=64, block_n=64, seed=0, block_c=64, interleave=True)
+        estimate_importance_triton(q, q, block_m=64, block_n=64, seed=0, block_c=block_c, interleave=True)
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("head_dim", [64, 128])
+@pytest.mark.parametrize("block_n", [32, 64, 128])
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float32])
+def test_estimate_at_benchmark_tiles_on_gpu(head_dim: int, block_n: int, dtype: torch.dtype) -> None:
+    """The default launch (interleaved tiles for bf16 at n = 32, 64) against the float64 reference."""
+    gen = torch.Generator(device="cuda").manual_seed(block_n)
+    q, k = (torch.randn(1, 2, 3000, head_dim, device="cuda", generator=gen).to(dtype) for _ in range(2))
+    scores = psa_kernels.estimate_importance(q, k, block_m=128, block_n=block_n, seed=1)
+    expected = ref.estimate_importance(q.double(), k.double(), block_m=128, block_n=block_n, seed=1)
+    torch.testing.assert_close(scores.double(), expected, rtol=1e-4, atol=1e-6)
