@@ -307,7 +307,10 @@ def _sweep_estimate(q: torch.Tensor, k: torch.Tensor, preset: PsaPreset, dense: 
 # v10: block maxima and scores in two launches, key tiles interleaved so block maxima reduce in registers (the
 # float16 block maxima and packed-key variants lost on the H100: KERNEL_NOTES.md). The default is timed first
 # and last (run-to-run spread).
-ESTIMATE_VARIANTS = [{}, {"interleave": False}, {"num_warps": 4}, {"num_warps": 8}, {"num_stages": 3}, {}]
+ESTIMATE_VARIANTS = [
+    {}, {"interleave": False}, {"num_warps": 4}, {"num_warps": 8}, {"block_c": 256}, {"block_c": 256, "num_warps": 8},
+    {"block_j": 256}, {"block_j": 64}, {},
+]
 
 
 def _estimate_variants(q: torch.Tensor, k: torch.Tensor, block_m: int, block_n: int, dense: float) -> None:

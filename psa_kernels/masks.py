@@ -112,7 +112,9 @@ def _assign_triton(
     flat = scores.contiguous().view(rows, nk)
     levels = torch.empty(scores.shape, dtype=torch.int8, device=scores.device)
     block = max(16, 1 << (nk - 1).bit_length())
-    warps = sort_warps or (2 if block <= 256 else 4 if block <= 1024 else 8)
+    # one warp per 512 keys: the bitonic stages stay in registers and shuffles (H100, v10: 278 keys 0.103 ms
+    # with 1 warp against 0.115 with 4; 1024 keys 0.133 with 2 against 0.156 with 4 and 0.186 for torch.sort)
+    warps = sort_warps or max(1, block // 512)
     size = preset.block_size
     if preset.mask_mode == "topk":
         walk = tuple(preset.levels_in_order())
