@@ -145,7 +145,7 @@ def estimate_importance_triton(
     block_n: int,
     seed: int | None,
     block_r: int | None = None,
-    block_c: int = 128,
+    block_c: int | None = None,
     block_j: int = 128,
     num_warps: int | None = None,
     num_stages: int = 2,
@@ -159,11 +159,12 @@ def estimate_importance_triton(
     Triton 3.6 miscompiles the grouped reduction in that layout on the GPU (the interpreter is right).
 
     Default tiles are the sweeps' best (benchmarks/KERNEL_NOTES.md): 64 sampled query rows per program for
-    head dim 64, 128 for head dim 128; 128 sampled keys per step.
+    head dim 64, 128 for head dim 128; 128 sampled keys per step, 256 for head dim 64 with n <= 64.
     """
     batch, heads, length, dim = q.shape
     block_r = max(block_r or (64 if dim <= 64 else 128), block_m // 4)
-    block_c = max(block_c, block_n // 4)
+    # H100, v10: CogVideoX n=64 0.57 ms with 256-key tiles against 0.62 with 128
+    block_c = max(block_c or (256 if dim <= 64 and block_n <= 64 else 128), block_n // 4)
     sm, sn = block_m // 4, block_n // 4
     q_offsets = cached_offsets(batch, heads, block_m, sm, seed, q.device)
     k_offsets = cached_offsets(batch, heads, block_n, sn, None if seed is None else seed + 1, q.device)

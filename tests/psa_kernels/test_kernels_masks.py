@@ -66,7 +66,7 @@ def test_triton_sort_orders_special_values_like_the_stable_sort(mode: str) -> No
 
 
 @pytest.mark.parametrize("mode", ["topk", "thresholdbound"])
-@pytest.mark.parametrize("nk", [278, 600])
+@pytest.mark.parametrize("nk", [278, 600, 1100])
 def test_triton_rows_longer_than_one_warp_layout(mode: str, nk: int) -> None:
     """Rows of a few hundred key blocks (the benchmark shapes' Nk): padding lanes, wide sorts, and rows
     longer than TRITON_SORT_KEYS (library sort, Triton walk)."""
