@@ -308,8 +308,9 @@ def _sweep_estimate(q: torch.Tensor, k: torch.Tensor, preset: PsaPreset, dense: 
 # float16 block maxima and packed-key variants lost on the H100: KERNEL_NOTES.md). The default is timed first
 # and last (run-to-run spread).
 ESTIMATE_VARIANTS = [
-    {}, {"interleave": False}, {"num_warps": 4}, {"num_warps": 8}, {"block_c": 256}, {"block_c": 256, "num_warps": 8},
-    {"block_j": 256}, {"block_j": 64}, {},
+    {}, {"interleave": False}, {"num_warps": 4}, {"num_warps": 8}, {"block_r": 128}, {"block_r": 128, "block_c": 128},
+    {"block_r": 256, "num_warps": 8, "block_c": 128}, {"block_r": 128, "num_warps": 8, "block_c": 256},
+    {"num_stages": 3}, {},
 ]
 
 
