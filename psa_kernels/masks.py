@@ -9,15 +9,17 @@ stable sort per row plus:
   cumulative scores, walked (clamp, 6% floor, alignment), and each rank's
   level is written back through the sort order.
 
-On CUDA (and under the Triton interpreter) with float32 scores and rows of at
-most ``TRITON_SORT_KEYS`` key blocks, ``topk`` is one Triton launch and
+On CUDA (and under the Triton interpreter) with float32 scores, ``topk`` is
+one Triton launch for rows of up to ``TRITON_SORT_KEYS`` key blocks and
 ``thresholdbound`` three (sort, ``torch.cumsum``, walk): one program per row
-sorts packed (score, index) keys in registers (``tl.sort``, descending, ties
-by index as in the stable sort), so its order is
-``torch.sort(stable=True)``'s. Longer rows sort with ``torch.sort``. The cumulative sum stays ``torch.cumsum``
-over the sorted scores, the reference's own op, so every threshold count
-compares the same float32 values. Elsewhere (CPU without the interpreter,
-other dtypes, rows longer than ``MAX_TRITON_KEYS``) the PyTorch path runs.
+(a warp per 512 keys) sorts packed (score, index) keys in registers
+(``tl.sort``, descending, ties by index as in the stable sort), so its order
+is ``torch.sort(stable=True)``'s. Longer rows (over ``THRESHOLD_SORT_KEYS``
+for ``thresholdbound``) sort with ``torch.sort``. The cumulative sum stays
+``torch.cumsum`` over the sorted scores, the reference's own op, so every
+threshold count compares the same float32 values. Elsewhere (CPU without the
+interpreter, other dtypes, rows longer than ``MAX_TRITON_KEYS``) the PyTorch
+path runs.
 """
 
 from __future__ import annotations
@@ -44,10 +46,13 @@ except ImportError:  # pragma: no cover - CPU installs without Triton
 MAX_TRITON_KEYS = 8192
 """Longest row (key blocks) the Triton path takes; longer rows use the PyTorch path."""
 TRITON_SORT_KEYS = 1024
-"""Longest row sorted in registers. Longer rows are sorted by ``torch.sort``: ``topk`` then takes the
-PyTorch path, ``thresholdbound`` still walks in one Triton launch. (v9 stopped at 512: with 4 warps per
-row the bitonic sort of 591 or 1024 keys lost to the library's segmented sort; with a warp per 512 keys it
-wins on an H100, v10: 591 keys 0.66 against 0.79 ms, 1024 keys 0.13 against 0.19 ms.)"""
+"""Longest ``topk`` row sorted in registers; longer rows take the PyTorch path. (v9 stopped at 512: with 4
+warps per row the bitonic sort of 591 or 1024 keys lost to the library's segmented sort; with a warp per
+512 keys it wins on an H100, v10: 591 keys 0.66 against 0.79 ms, 1024 keys 0.12-0.13 against 0.16-0.19.)"""
+THRESHOLD_SORT_KEYS = 512
+"""Longest ``thresholdbound`` row sorted in registers; longer rows are sorted by ``torch.sort`` and still
+walked in one Triton launch. (Its sort also writes the sorted scores and their order: at 591 keys that
+took 1.69 ms against 0.86 ms with ``torch.sort`` on an H100, v10.)"""
 
 
 def assign_levels_fast(
@@ -122,7 +127,7 @@ def _assign_triton(
         by_rank = _topk_ranks(nk, size.n, size.tile_n, walk, scores.device)
         _sort_rows[(rows,)](flat, by_rank, levels, levels, levels, nk, TOPK=True, BLOCK=block, num_warps=warps)
         return levels
-    if nk <= sort_keys:
+    if nk <= min(sort_keys, THRESHOLD_SORT_KEYS):
         sorted_scores = torch.empty_like(flat)
         order = torch.empty(flat.shape, dtype=torch.int32, device=flat.device)
         _sort_rows[(rows,)](flat, flat, levels, sorted_scores, order, nk, TOPK=False, BLOCK=block, num_warps=warps)
