@@ -98,6 +98,7 @@ def _level1_tile(j, block, seq_len, offs_c, LOG2_N: tl.constexpr, LOG2_C: tl.con
 
 @triton.jit
 def _level1_k(KD, k_full, first, pos, valid, row0, offs_d, stride_kn, TMA: tl.constexpr):
+    """The level-1 key tile as ``[D, tile]`` (descriptor load, or offset loads masked by ``valid``)."""
     if TMA:
         kt = tl.trans(KD.load([row0 + first, 0]))
     else:
@@ -107,6 +108,7 @@ def _level1_k(KD, k_full, first, pos, valid, row0, offs_d, stride_kn, TMA: tl.co
 
 @triton.jit
 def _level1_v(VD, v_full, first, pos, valid, row0, offs_d, stride_vn, TMA: tl.constexpr):
+    """The level-1 value tile as ``[tile, D]``."""
     if TMA:
         vv = VD.load([row0 + first, 0])
     else:

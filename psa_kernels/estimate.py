@@ -155,8 +155,9 @@ def estimate_importance_triton(
 
     ``interleave`` (default: half-precision inputs whose key tile holds a multiple of 8 whole blocks) orders
     each key tile's columns so that block maxima reduce in registers; the maxima are the same either way.
-    Float32 inputs never interleave: their dots run on CUDA cores, where there is nothing to gain, and
-    Triton 3.6 miscompiles the grouped reduction in that layout on the GPU (the interpreter is right).
+    Float32 inputs never interleave: their dots run on CUDA cores, where there is nothing to gain, and with
+    Triton 3.6 on an H100 the grouped reduction in that layout gave wrong maxima (errors up to 3.6e-2, inf on
+    small shapes) where the interpreter and the half-precision path were right.
 
     Default tiles are the sweeps' best (benchmarks/KERNEL_NOTES.md): 64 sampled query rows per program for
     head dim 64, 128 for head dim 128; 128 sampled keys per step, 256 for head dim 64 with n <= 64.

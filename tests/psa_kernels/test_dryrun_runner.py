@@ -70,3 +70,5 @@ def test_renderable_draws_bars_on_a_terminal_and_plain_text_elsewhere() -> None:
     text = plain.getvalue()
     assert "█" not in text and "\x1b[" not in text and "#" in text
     assert "baseline (dense: the baseline)" in text and "expected 0.100" in text
+    # the CPU's "kernel" is the reference: no kernel/ideal figure that would read as a measured efficiency
+    assert "kernel/ideal: CUDA only" in text and "kernel/ideal 0." not in text
