@@ -22,15 +22,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from psa_config.diagnostics import Diagnostic
 from psa_config.rules.registry import make_diagnostic
+from psa_config.runtime_yaml import LOADER, MERGE_TAG, merge_sources
 from psa_config.yaml12 import core_value
-
-_Loader = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 
 Path = tuple[Any, ...]
 """A position in the data: model name, 'attention_configs', preset name, key, ..."""
 
 MAX_EXPANDED_NODES = 50_000
-MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True)
@@ -104,7 +102,7 @@ def read_source(text: str, path: str) -> SourceDocument:
 
 def _compose(document: SourceDocument) -> Node | None:
     try:
-        root = pyyaml.compose(document.text, Loader=_Loader)
+        root = pyyaml.compose(document.text, Loader=LOADER)
     except MarkedYAMLError as exc:
         document.readable = False
         document.diagnostics.append(_syntax_diagnostic(document.path, document.text, exc))
@@ -197,8 +195,7 @@ class _DataBuilder:
         return result
 
     def _merge(self, value_node: Node, path: Path, result: dict[Any, Any], explicit: set[Any]) -> None:
-        sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
-        for source in sources:
+        for source in merge_sources(value_node):
             if not isinstance(source, MappingNode):
                 self.document.diagnostics.append(
                     make_diagnostic(

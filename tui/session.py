@@ -18,6 +18,7 @@ from psa_config import check_text
 from psa_config.diagnostics import Diagnostic
 from psa_config.errors import UnreadableInputError
 from psa_config.files import read_text_file
+from psa_config.runtime_yaml import LOADER
 
 if TYPE_CHECKING:
     from psa_config.edit import Document, SaveResult
@@ -208,9 +209,8 @@ def read_text(path: Path) -> str:
 
 def parse_lenient(text: str) -> dict[str, Any] | None:
     """The file as the runtime reads it (PyYAML), or None when it is not a YAML mapping."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError:
         return None
     if data is None:

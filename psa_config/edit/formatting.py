@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from psa_config.edit.errors import EditError
+from psa_config.runtime_yaml import LOADER
 from psa_config.yaml12 import core_value
 
 Scalar = bool | int | float | str
@@ -61,15 +62,12 @@ def format_number(value: int | float, like: str | None = None) -> str:
     return format_float(float(value), like_decimals or 1)
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def reads_as_string(text: str) -> bool:
     """Whether both PyYAML (YAML 1.1, the runtime) and YAML 1.2 read plain ``text`` as this very string."""
     if core_value(text) != text:
         return False
     try:
-        return bool(yaml.load(text, Loader=_LOADER) == text)  # noqa: S506 (a safe loader)
+        return bool(yaml.load(text, Loader=LOADER) == text)  # noqa: S506 (a safe loader)
     except yaml.YAMLError:
         return False
 

@@ -21,19 +21,16 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from psa_config.edit.errors import EditError, MalformedYamlError
+from psa_config.runtime_yaml import LOADER, MERGE_TAG, merge_sources
 
-MERGE_TAG = "tag:yaml.org,2002:merge"
 _PREFIX = re.compile(r"(?:[&!][^\s]*\s+)+")
-
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ANCHOR_OR_TAG = re.compile(r"([&!])([^\s,\[\]{}]*)\s*")
 
 
 def compose(text: str) -> Node | None:
     """The node tree of ``text`` (``None`` for an empty document), each node with an ``anchor``."""
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        root = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -48,7 +45,7 @@ def compose(text: str) -> Node | None:
 @lru_cache(maxsize=1)
 def _bom_shift() -> int:
     """How far the loader's indices lag behind ``str`` indices after a BOM (libyaml skips it)."""
-    probe = yaml.compose("\ufeffa: 1", Loader=_LOADER)
+    probe = yaml.compose("\ufeffa: 1", Loader=LOADER)
     return 1 - probe.value[0][0].start_mark.index
 
 
@@ -126,12 +123,8 @@ def merged_mappings(mapping: MappingNode) -> list[MappingNode]:
     """The mappings a ``<<`` key merges into ``mapping``, in priority order."""
     found: list[MappingNode] = []
     for key, value in mapping.value:
-        if key.tag != MERGE_TAG:
-            continue
-        if isinstance(value, MappingNode):
-            found.append(value)
-        elif isinstance(value, SequenceNode):
-            found.extend(v for v in value.value if isinstance(v, MappingNode))
+        if key.tag == MERGE_TAG:
+            found.extend(source for source in merge_sources(value) if isinstance(source, MappingNode))
     return found
 
 
