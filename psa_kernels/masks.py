@@ -63,19 +63,18 @@ def assign_levels_fast(
     text_length: int | None,
     method: str = "auto",
     sort_warps: int | None = None,
-    sort_keys: int = 0,
+    sort_keys: int = TRITON_SORT_KEYS,
 ) -> torch.Tensor:
     """The level map ``[B, H, Mq, Nk]`` (int8); see :func:`psa_kernels.reference.assign_levels`.
 
     ``method``: ``"triton"``, ``"torch"`` or ``"auto"`` (Triton where it applies). ``sort_warps`` (warps per
-    row) and ``sort_keys`` (longest row sorted in registers, default ``TRITON_SORT_KEYS``) are for
-    benchmarks' sweeps.
+    row) and ``sort_keys`` (longest ``topk`` row sorted in registers) are for benchmarks' sweeps.
     """
     if method not in ("auto", "triton", "torch"):
         raise ValueError(f"method must be auto, triton or torch, got {method!r}")
     use_triton = method == "triton" or (method == "auto" and _triton_applies(scores))
     if use_triton:
-        levels = _assign_triton(scores, preset, sort_warps, sort_keys or TRITON_SORT_KEYS)
+        levels = _assign_triton(scores, preset, sort_warps, sort_keys)
     else:
         levels = _assign_torch(scores, preset)
     if preset.attn_impl != "old_mask_type":
@@ -108,9 +107,7 @@ def _assign_torch(scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
     return torch.empty(scores.shape, dtype=torch.int8, device=scores.device).scatter_(-1, order, by_rank)
 
 
-def _assign_triton(
-    scores: torch.Tensor, preset: PsaPreset, sort_warps: int | None = None, sort_keys: int = TRITON_SORT_KEYS
-) -> torch.Tensor:
+def _assign_triton(scores: torch.Tensor, preset: PsaPreset, sort_warps: int | None, sort_keys: int) -> torch.Tensor:
     nk = scores.shape[-1]
     if preset.mask_mode == "topk" and nk > sort_keys:
         return _assign_torch(scores, preset)
@@ -239,6 +236,12 @@ if triton is not None:
         return previous + tl.where(previous + up > nk, down, up)
 
     @triton.jit
+    def _walk_place(cum, ok, cols, previous, level, nk, floor, limit, LEVEL: tl.constexpr, ALIGN: tl.constexpr):
+        """One step of the walk: this level's end, and the ranks from ``previous`` to it given ``LEVEL``."""
+        end = _walk_step(cum, ok, previous, nk, floor, limit, LEVEL, ALIGN)
+        return end, tl.where((cols >= previous) & (cols < end), LEVEL, level)
+
+    @triton.jit
     def _threshold_walk(
         CUM, ORDER, LEVELS, nk, floor, lim0, lim1, lim2, lim3, lim4,
         LV0: tl.constexpr, LV1: tl.constexpr, LV2: tl.constexpr, LV3: tl.constexpr, LV4: tl.constexpr,
@@ -251,23 +254,14 @@ if triton is not None:
         ok = cols < nk
         cum = tl.load(CUM + row * nk + cols, mask=ok, other=0.0)
         level = tl.zeros([BLOCK], tl.int32)
-        end0 = _walk_step(cum, ok, 0, nk, floor, lim0, LV0, AL0)
-        level = tl.where((cols < end0), LV0, level)
-        end = end0
+        end, level = _walk_place(cum, ok, cols, 0, level, nk, floor, lim0, LV0, AL0)
         if NWALK > 1:
-            end1 = _walk_step(cum, ok, end, nk, floor, lim1, LV1, AL1)
-            level = tl.where((cols >= end) & (cols < end1), LV1, level)
-            end = end1
+            end, level = _walk_place(cum, ok, cols, end, level, nk, floor, lim1, LV1, AL1)
         if NWALK > 2:
-            end2 = _walk_step(cum, ok, end, nk, floor, lim2, LV2, AL2)
-            level = tl.where((cols >= end) & (cols < end2), LV2, level)
-            end = end2
+            end, level = _walk_place(cum, ok, cols, end, level, nk, floor, lim2, LV2, AL2)
         if NWALK > 3:
-            end3 = _walk_step(cum, ok, end, nk, floor, lim3, LV3, AL3)
-            level = tl.where((cols >= end) & (cols < end3), LV3, level)
-            end = end3
+            end, level = _walk_place(cum, ok, cols, end, level, nk, floor, lim3, LV3, AL3)
         if NWALK > 4:
-            end4 = _walk_step(cum, ok, end, nk, floor, lim4, LV4, AL4)
-            level = tl.where((cols >= end) & (cols < end4), LV4, level)
+            end, level = _walk_place(cum, ok, cols, end, level, nk, floor, lim4, LV4, AL4)
         index = tl.load(ORDER + row * nk + cols, mask=ok, other=0)
         tl.store(LEVELS + row * nk + index, level.to(tl.int8), mask=ok)

@@ -133,8 +133,8 @@ def _time_rows(table: Table, preset: PresetResult, report: DryRunReport) -> None
         table.add_row("estimate", f"{t.estimate_ms:.2f} {unit}", "")
         table.add_row("mask", f"{t.mask_ms:.2f} {unit}", "")
         # on the CPU the "kernel" is the PyTorch reference, which does not skip work: no efficiency to report
-        efficiency = f"kernel/ideal {preset.kernel_over_ideal:.2f}" if report.device == "cuda" else \
-            "kernel/ideal: CUDA only (the CPU runs the reference)"
+        efficiency = (f"kernel/ideal {preset.kernel_over_ideal:.2f}" if report.device == "cuda"
+                      else "kernel/ideal: CUDA only (the CPU runs the reference)")
         table.add_row("kernel", f"{t.kernel_ms:.2f} {unit}", efficiency)
     table.add_row("total", f"{t.total_ms:.2f} {unit}", f"dense SDPA {preset.dense_ms:.2f} {unit}")
     table.add_row("speedup", f"{preset.speedup:.2f}x", f"kernel only {preset.kernel_speedup:.2f}x")
