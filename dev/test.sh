@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash dev/setup.sh
 . .venv/bin/activate
-python -m pytest -q -n "${PYTEST_WORKERS:-2}" "$@"
+HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}" python -m pytest -q -n "${PYTEST_WORKERS:-2}" "$@"

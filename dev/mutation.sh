@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Mutation testing with mutmut, one target at a time (not part of CI: it takes tens of minutes).
+#
+#   dev/mutation.sh [TARGET ...]     TARGET: rules edit source reference masks (default: all five)
+#
+# Each target runs in its own scratch copy of the working tree ($MUTATION_DIR/TARGET, default
+# /tmp/psa-mutation) with its own [tool.mutmut] section: only the target's files are mutated and only
+# the tests that exercise them run (mutmut then picks, per mutant, the tests that reach the function).
+# The copy keeps mutmut's cache, so a second run re-tests only functions that changed.
+# Runs niced, with one worker by default (MUTMUT_WORKERS), under the quick Hypothesis profile
+# (HYPOTHESIS_PROFILE, default dev). Prints, per target, the score and every mutant that was not
+# killed; `mutmut show NAME` inside the scratch copy prints a mutant's diff.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+MUTATION_DIR=${MUTATION_DIR:-/tmp/psa-mutation}
+WORKERS=${MUTMUT_WORKERS:-1}
+export HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-dev}
+PYTHON=${PYTHON:-$REPO/.venv/bin/python}
+
+only_mutate() {
+  case "$1" in
+    rules) echo '"psa_config/rules/*"' ;;
+    edit) echo '"psa_config/edit/*"' ;;
+    source) echo '"psa_config/source.py"' ;;
+    reference) echo '"psa_kernels/reference.py"' ;;
+    masks) echo '"psa_kernels/masks.py"' ;;
+    *) echo "unknown target: $1 (rules edit source reference masks)" >&2; return 2 ;;
+  esac
+}
+
+tests_for() {
+  local checker='"tests/psa_config/rules", "tests/psa_config/test_checker.py", "tests/psa_config/test_properties.py",
+    "tests/psa_config/test_line_columns.py", "tests/psa_config/test_yaml11_keys.py", "tests/psa_config/test_api.py",
+    "tests/psa_config/commands/test_check_command.py"'
+  case "$1" in
+    rules) echo "$checker" ;;
+    source) echo "$checker, \"tests/psa_config/test_source.py\"" ;;
+    edit) echo '"tests/psa_config/edit", "tests/psa_config/commands/test_edit_commands.py"' ;;
+    reference) echo '"tests/psa_kernels/test_kernels_reference.py", "tests/psa_kernels/test_level_oracle.py"' ;;
+    masks) echo '"tests/psa_kernels/test_kernels_masks.py", "tests/psa_kernels/test_level_oracle.py"' ;;
+  esac
+}
+
+# The working tree as it is now: tracked files and untracked files git does not ignore.
+copy_tree() {
+  local target_dir=$1
+  mkdir -p "$target_dir"
+  git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' path; do
+    [ -e "$path" ] && printf '%s\0' "$path"
+  done | tar --null -T - -cf - | tar -xf - -C "$target_dir"
+}
+
+# Replaces [tool.mutmut] in the copy's pyproject.toml by the target's own section.
+configure() {
+  local target=$1 target_dir=$2
+  local tests
+  tests=$(tests_for "$target" | tr -d '\n')
+  "$PYTHON" - "$target_dir/pyproject.toml" "$(only_mutate "$target")" "$tests" <<'PY'
+import re, sys
+path, only, tests = sys.argv[1:]
+text = open(path, encoding="utf-8").read()
+text = re.sub(r"\[tool\.mutmut\]\n(?:(?!\[).*\n|\n)*", "", text)
+existing = [t.strip().strip('"') for t in tests.split(",")]
+import os
+present = ", ".join(f'"{t}"' for t in existing if os.path.exists(os.path.join(os.path.dirname(path), t)))
+text += f"""
+[tool.mutmut]
+source_paths = ["psa_config", "psa_kernels"]
+only_mutate = [{only}]
+also_copy = ["configs/", "schema/", "tui/", "benchmarks/", "docs/"]
+pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:xdist", "-p", "no:cacheprovider", "-q"]
+pytest_add_cli_args_test_selection = [{present}]
+"""
+open(path, "w", encoding="utf-8").write(text)
+PY
+}
+
+score() {
+  "$PYTHON" - <<'PY'
+import collections, re, subprocess, sys
+out = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"], capture_output=True, text=True).stdout
+status = collections.Counter()
+for line in out.splitlines():
+    match = re.match(r"\s+(\S+): (.+)$", line)
+    if match:
+        status[match.group(2)] += 1
+total = sum(status.values())
+killed = status["killed"] + status["timeout"] + status["caught by type check"]
+print(f"score: {killed}/{total} killed ({100 * killed / max(total, 1):.1f}%)  {dict(status)}")
+PY
+}
+
+run_target() {
+  local target=$1
+  local target_dir=$MUTATION_DIR/$target
+  only_mutate "$target" >/dev/null
+  echo "== $target ($target_dir)"
+  copy_tree "$target_dir"
+  configure "$target" "$target_dir"
+  (
+    cd "$target_dir"
+    nice -n 19 "$PYTHON" -m mutmut run --max-children "$WORKERS" >mutmut-run.log 2>&1 || { tail -20 mutmut-run.log; exit 1; }
+    score
+    "$PYTHON" -m mutmut results
+  )
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(rules edit source reference masks)
+for target in "${targets[@]}"; do
+  run_target "$target"
+done
