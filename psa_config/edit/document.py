@@ -8,7 +8,7 @@ from functools import cached_property
 
 from yaml.nodes import Node
 
-from psa_config.edit import locate, operations
+from psa_config.edit import locate, models, operations
 from psa_config.edit.formatting import Value
 from psa_config.edit.setting import Context
 from psa_config.edit.splice import Change, apply
@@ -119,3 +119,11 @@ class Document:
     def add_model(self, name: str, template: str | None = None) -> Document:
         """Append a model section: a copy of model ``template`` or a section with a dense baseline."""
         return self._apply(lambda c: operations.add_model(c, name, template))
+
+    def remove_model(self, name: str) -> Document:
+        """Delete a model section (refused if it defines an anchor used elsewhere)."""
+        return self._apply(lambda c: models.remove_model(c, name))
+
+    def rename_model(self, old: str, new: str) -> Document:
+        """Rename a model section."""
+        return self._apply(lambda c: models.rename_model(c, old, new))
