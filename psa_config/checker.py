@@ -11,8 +11,8 @@ from psa_config.validation import validate
 SHADOWED_BY_AMBIGUITY = frozenset({"PSA102", "PSA104", "PSA105", "PSA202"})
 
 
-def check_source(source: SourceDocument) -> list[Diagnostic]:
-    """Every diagnostic of an already-read document, sorted."""
+def check_source(source: SourceDocument, *, suppress: bool = True) -> list[Diagnostic]:
+    """Every diagnostic of an already-read document, sorted (``# psa-config: ignore`` applied if ``suppress``)."""
     diagnostics = list(source.diagnostics)
     if source.readable:
         diagnostics += validate(source)
@@ -21,7 +21,8 @@ def check_source(source: SourceDocument) -> list[Diagnostic]:
             if rule.check is not None:
                 diagnostics += rule.check(context)
     diagnostics = _drop_shadowed(diagnostics)
-    diagnostics = _apply_suppressions(diagnostics, source.text)
+    if suppress:
+        diagnostics = _apply_suppressions(diagnostics, source.text)
     return sort_diagnostics(diagnostics)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, RootModel
 
 from psa_config.model_constants import BLOCK_SIZES
 
@@ -36,6 +36,16 @@ SimThreshold = Annotated[float, Field(ge=-1.0, le=1.0)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=True)
+
+
+class _FromFile(_Strict):
+    """A model that remembers the raw data it was loaded from: the runtime reads that, not the model."""
+
+    _raw: Any = PrivateAttr(None)
+
+    def raw(self) -> Any:
+        """The data as ``yaml.safe_load`` gave it (set by ``load``), else the fields that were set."""
+        return self._raw if self._raw is not None else self.model_dump(exclude_unset=True)
 
 
 class BlockSize(_Strict):
@@ -65,7 +75,7 @@ class DensePreset(_Strict):
     description: str | None = Field(None, description="Human-readable description of the preset.")
 
 
-class PsaPreset(_Strict):
+class PsaPreset(_FromFile):
     """A Pyramid Sparse Attention preset."""
 
     type: Literal["psa"] = Field(description="`psa`: pyramid sparse attention.")
@@ -105,6 +115,15 @@ class PsaPreset(_Strict):
     )
     enable_logging: bool | None = Field(None, description="Runtime sparsity logging (runtime default: true).")
     log_dir: str | None = Field(None, description="Where runtime logs go (runtime default: ./psa_logs/).")
+    sim_2x_threshold: SimThreshold | None = Field(
+        None, description="Legacy form of sim_thresholds.x2; when present the runtime uses it instead of x2."
+    )
+    sim_4x_threshold: SimThreshold | None = Field(
+        None, description="Legacy form of sim_thresholds.x4; when present the runtime uses it instead of x4."
+    )
+    sim_8x_threshold: SimThreshold | None = Field(
+        None, description="Legacy form of sim_thresholds.x8; when present the runtime uses it instead of x8."
+    )
 
     def levels_in_order(self) -> list[tuple[int, float, float]]:
         """(level, start, end) as listed in the file."""
@@ -113,23 +132,32 @@ class PsaPreset(_Strict):
     def expected_density(self) -> float | None:
         """Expected FLOP density (psa-semantics section 4) before alignment.
 
-        Defined for ``topk`` (fixed quotas): sum over kept levels of
-        (end - start) / level. ``thresholdbound`` depends on the scores, so
-        ``None`` is returned.
+        Defined for ``topk`` (fixed quotas): the runtime walks the levels in the
+        order listed, each from where the previous one ended (``start`` is
+        never read) to its ``end``; a level gets ``max(0, end - reached)`` of
+        the ranks and adds that share / level. ``thresholdbound`` depends on
+        the scores, so ``None`` is returned.
         """
         if self.mask_mode != "topk":
             return None
-        return sum((end - start) / level for level, start, end in self.levels_in_order() if level > 0)
+        density = reached = 0.0
+        for level, _start, end in self.levels_in_order():
+            new_reach = max(reached, min(end, 1.0))
+            if level > 0:
+                density += (new_reach - reached) / level
+            reached = new_reach
+        return density
 
     def runtime_params(self, section: ModelSection, video: tuple[int, int, int]) -> dict[str, Any]:
         """The parameter dict the published runtime builds for this preset of ``section``.
 
         ``video`` is (width, height, frames); the token grid is computed by
-        ceil division and keys left out take the runtime's defaults.
+        ceil division and keys left out take the runtime's defaults. Computed
+        from the data as loaded, with the runtime's own ``dict.get`` reading.
         """
-        from psa_config.runtime import preset_runtime_params
+        from psa_config.runtime import preset_params
 
-        return preset_runtime_params(self, section, video)
+        return preset_params(section.raw(), self.raw(), video)
 
 
 Preset = Annotated[Union[PsaPreset, DensePreset], Field(discriminator="type")]
@@ -151,7 +179,7 @@ class VideoScale(_Strict):
         )
 
 
-class ModelSection(_Strict):
+class ModelSection(_FromFile):
     """One video model: its token geometry and its presets."""
 
     default_attention: str = Field(description="The preset used when none is named; a key of attention_configs.")
@@ -173,7 +201,7 @@ class ModelSection(_Strict):
         """
         from psa_config.runtime import runtime_params
 
-        return runtime_params(self, preset_name, video)
+        return runtime_params(self.raw(), preset_name, video)
 
 
 class AttentionConfigFile(RootModel[dict[str, ModelSection]]):
@@ -186,3 +214,11 @@ class AttentionConfigFile(RootModel[dict[str, ModelSection]]):
 
     def preset(self, model: str, preset: str) -> PsaPreset | DensePreset:
         return self.root[model].attention_configs[preset]
+
+    def keep_raw(self, data: dict[str, Any]) -> None:
+        """Remember the data each section and preset was loaded from (the runtime reads that)."""
+        for name, section in self.root.items():
+            section._raw = data[name]
+            raw_presets = data[name]["attention_configs"]
+            for preset_name, preset in section.attention_configs.items():
+                preset._raw = raw_presets[preset_name]
