@@ -1,0 +1,74 @@
+"""Trials as points (objective vs worst error), the feasible Pareto front and the chosen preset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from psa_kernels.tune.measure import Measurement
+from psa_kernels.tune.space import Candidate
+
+OBJECTIVES: tuple[str, ...] = ("speed", "density")
+
+
+@dataclass(frozen=True)
+class Point:
+    """A measured trial."""
+
+    number: int
+    candidate: Candidate
+    measurement: Measurement
+
+    def value(self, objective: str) -> float:
+        """The objective as a number to maximise: speedup, or 1 - density (sparsity)."""
+        return self.measurement.speedup if objective == "speed" else 1.0 - self.measurement.density
+
+    def worst(self, metric: str) -> float:
+        return self.measurement.worst_error(metric)
+
+
+@dataclass(frozen=True)
+class Front:
+    """All points, the feasible Pareto front (best objective first) and the chosen point."""
+
+    points: list[Point]
+    front: list[Point]
+    chosen: Point | None
+    objective: str
+    metric: str
+    max_error: float
+
+    @property
+    def feasible(self) -> list[Point]:
+        return [p for p in self.points if p.worst(self.metric) <= self.max_error]
+
+
+def point_of(number: int, attrs: dict[str, Any]) -> Point | None:
+    """The point a trial's user attributes describe (None for trials without a measurement)."""
+    if "candidate" not in attrs or "measurement" not in attrs:
+        return None
+    return Point(number, Candidate.from_json(attrs["candidate"]), Measurement.from_json(attrs["measurement"]))
+
+
+def pareto_front(points: list[Point], objective: str, metric: str, max_error: float) -> Front:
+    """Non-dominated feasible points: no other feasible point is at least as good on both and better on one."""
+    feasible = [p for p in points if p.worst(metric) <= max_error]
+
+    def dominates(a: Point, b: Point) -> bool:
+        better_or_equal = a.value(objective) >= b.value(objective) and a.worst(metric) <= b.worst(metric)
+        return better_or_equal and (a.value(objective) > b.value(objective) or a.worst(metric) < b.worst(metric))
+
+    front = [p for p in feasible if not any(dominates(o, p) for o in feasible)]
+    front = _distinct(sorted(front, key=lambda p: (-p.value(objective), p.worst(metric), p.number)))
+    return Front(points, front, front[0] if front else None, objective, metric, max_error)
+
+
+def _distinct(points: list[Point]) -> list[Point]:
+    """One point per candidate (a resampled preset shows once, first trial kept)."""
+    seen: set[Candidate] = set()
+    kept = []
+    for point in sorted(points, key=lambda p: p.number):
+        if point.candidate not in seen:
+            seen.add(point.candidate)
+            kept.append(point)
+    return [p for p in points if p in kept]

@@ -1,0 +1,61 @@
+"""Candidates as text: the preset the edit engine would write, checked and loaded back.
+
+Measuring the preset parsed from the edited text (not a hand-built object)
+means the tune measures exactly what ``--write`` writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psa_config.diagnostics import Diagnostic
+from psa_config.edit import Document
+from psa_config.edit.writing import new_errors
+from psa_config.model import PsaPreset
+from psa_kernels.tune.space import Candidate
+
+REFUSED_WARNINGS = frozenset({"PSA401"})
+"""Warnings that mean the published runtime would not run what was measured."""
+
+
+class CandidateRejected(ValueError):
+    """The checker refuses a candidate (a one-line message naming the diagnostics)."""
+
+
+@dataclass(frozen=True)
+class BasePreset:
+    """Where candidates come from: the file's text, the model, a preset to copy (None: the template)."""
+
+    text: str
+    path: str
+    model: str
+    source: str | None
+
+    def baseline_diagnostics(self) -> list[Diagnostic]:
+        from psa_config import check_text
+
+        return check_text(self.text, self.path)
+
+
+def with_candidate(base: BasePreset, name: str, candidate: Candidate, description: str) -> Document:
+    """The document with preset ``name`` added (a copy of the base) and the candidate's fields set."""
+    doc = Document.from_text(base.text, base.path).add_preset(base.model, name, from_preset=base.source)
+    for key, value in {**candidate.fields(), "description": description}.items():
+        doc = doc.set_value(base.model, name, key, value)
+    return doc
+
+
+def checked_preset(doc: Document, base: BasePreset, name: str, before: list[Diagnostic]) -> PsaPreset:
+    """The candidate as the runtime model reads it, or :class:`CandidateRejected`."""
+    from psa_config import check_text, load_text
+
+    after = check_text(doc.text, doc.path)
+    refused = new_errors(before, after) + [
+        d for d in after if d.code in REFUSED_WARNINGS and d.model == base.model and d.preset == name
+    ]
+    if refused:
+        listed = "; ".join(f"{d.code} {d.field or ''}: {d.message}" for d in refused)
+        raise CandidateRejected(f"the checker refuses the candidate: {listed}")
+    preset = load_text(doc.text, doc.path).preset(base.model, name)
+    assert isinstance(preset, PsaPreset)  # the candidate fields make it type psa
+    return preset
