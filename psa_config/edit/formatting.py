@@ -131,20 +131,22 @@ def format_scalar(value: Scalar, like: ScalarNode | None = None, like_text: str 
 
 
 def newline_of(text: str) -> str:
-    """The document's line break: CRLF if its first break is CRLF, else LF."""
-    index = text.find("\n")
-    return "\r\n" if index > 0 and text[index - 1] == "\r" else "\n"
+    """The document's line break: that of its first line (CRLF, CR or LF; LF for one line)."""
+    newline, carriage = text.find("\n"), text.find("\r")
+    if carriage < 0 or (0 <= newline < carriage):
+        return "\n"
+    return "\r\n" if newline == carriage + 1 else "\r"
 
 
 def indent_step(root: Node | None, text: str) -> int:
     """Spaces per nesting level, read off the first nested block mapping (2 by default)."""
-    from psa_config.edit.locate import column_of
+    from psa_config.edit.locate import entry_column
 
     if not isinstance(root, MappingNode):
         return 2
     for key, value in root.value:
         if isinstance(value, MappingNode) and not value.flow_style and value.value:
-            step = column_of(text, value.value[0][0].start_mark.index) - column_of(text, key.start_mark.index)
+            step = entry_column(text, value.value[0][0]) - entry_column(text, key)
             if step > 0:
                 return step
     return 2

@@ -25,6 +25,7 @@ from psa_config.runtime_yaml import LOADER, MERGE_TAG, merge_sources
 
 _PREFIX = re.compile(r"(?:[&!][^\s]*\s+)+")
 _ANCHOR_OR_TAG = re.compile(r"([&!])([^\s,\[\]{}]*)\s*")
+_EXPLICIT_KEY = re.compile(r"\?[ \t]+")
 
 
 def compose(text: str) -> Node | None:
@@ -222,12 +223,47 @@ def scalar_span(text: str, node: ScalarNode) -> tuple[int, int]:
 
 
 def scalar_end(text: str, node: ScalarNode) -> int:
-    """End of a scalar's text; a block scalar (``|``, ``>``) ends at its last non-blank character,
-    not at the next token as its end mark does."""
-    end = node.end_mark.index
-    if node.style in ("|", ">"):
-        end = node.start_mark.index + len(text[node.start_mark.index : end].rstrip())
-    return end
+    """End of a scalar's text. A block scalar (``|``, ``>``) ends with its last line: for keep
+    chomping (``+``) the last kept blank line, else its last content line (its end mark is the
+    next token)."""
+    if node.style not in ("|", ">"):
+        return node.end_mark.index
+    start, end = node.start_mark.index, node.end_mark.index
+    region_end = _block_region_end(text, start, end)
+    header_end = line_end(text, start)
+    if "+" in text[start:header_end].split("#")[0]:
+        return region_end
+    return _last_content_line_end(text, header_end, region_end)
+
+
+def _block_region_end(text: str, start: int, end: int) -> int:
+    """End (before its line break) of the last line a block scalar's token consumed."""
+    first = line_start(text, end)
+    if first <= start or text[first:end].strip(" \t"):
+        return end  # the scalar runs to the end of the file without a final line break
+    return first - break_before(text, first)
+
+
+def _last_content_line_end(text: str, header_end: int, region_end: int) -> int:
+    """End of the last line holding content: trailing lines no deeper than the indentation
+    are chomped blank lines (a deeper whitespace-only line is content)."""
+    body = text[header_end:region_end]
+    indent = _first_content_indent(body)
+    cursor = region_end
+    while cursor > header_end:
+        first = line_start(text, cursor)
+        line = text[first:cursor]
+        if line.strip(" ") or len(line) > indent:
+            return cursor
+        cursor = first - break_before(text, first)
+    return header_end
+
+
+def _first_content_indent(body: str) -> int:
+    for line in re.split(r"\r\n|\r|\n", body):
+        if line.strip(" "):
+            return len(line) - len(line.lstrip(" "))
+    return 0
 
 
 def anchor_prefix(text: str, node: Node) -> str:
@@ -248,7 +284,7 @@ def colon_after(text: str, key: Node) -> int:
 
 def alias_span(text: str, entry: Entry) -> tuple[int, int]:
     """Where ``*alias`` is written after ``entry``'s key."""
-    pattern = re.compile(r"(?:\s|#[^\n]*)*(\*" + re.escape(entry.alias or "") + r")(?![^\s,\]\}])")
+    pattern = re.compile(r"(?:\s|#[^\r\n]*)*(\*" + re.escape(entry.alias or "") + r")(?![^\s,\]\}])")
     match = pattern.match(text, colon_after(text, entry.key))
     if match is None:
         raise EditError(f"cannot find *{entry.alias} after key {key_text(entry.key)!r}")
@@ -303,24 +339,45 @@ def value_span(text: str, entry: Entry) -> tuple[int, int]:
 
 
 # ---- lines ---------------------------------------------------------------------------------------
+# PyYAML breaks lines at LF, CRLF and a lone CR; files may mix them. Searches are bounded by the
+# nearest LF so that they stay proportional to the line, not to the file.
 
 
 def line_start(text: str, index: int) -> int:
-    return text.rfind("\n", 0, index) + 1
+    newline = text.rfind("\n", 0, index)
+    return max(newline, text.rfind("\r", newline + 1, index)) + 1
 
 
 def line_end(text: str, index: int) -> int:
     """Index of the line break ending the line that holds ``index`` (``\\r`` of CRLF), or len."""
-    end = text.find("\n", index)
-    if end < 0:
-        return len(text)
-    return end - 1 if end > 0 and text[end - 1] == "\r" else end
+    newline = text.find("\n", index)
+    stop = len(text) if newline < 0 else newline
+    carriage = text.find("\r", index, stop)
+    return carriage if carriage >= 0 else stop
+
+
+def break_length(text: str, index: int) -> int:
+    """Length of the line break at ``index`` (2 for CRLF, 1 for LF or CR, 0 at the end)."""
+    if text.startswith("\r\n", index):
+        return 2
+    return 1 if index < len(text) and text[index] in "\r\n" else 0
 
 
 def after_line_break(text: str, index: int) -> int:
     """Index of the first character of the next line (len at the end)."""
-    end = text.find("\n", index)
-    return len(text) if end < 0 else end + 1
+    end = line_end(text, index)
+    return end + break_length(text, end)
+
+
+def break_before(text: str, index: int) -> int:
+    """Length of the line break that ends just before ``index`` (0 if none)."""
+    if index >= 2 and text[index - 2 : index] == "\r\n":
+        return 2
+    return 1 if index >= 1 and text[index - 1] in "\r\n" else 0
+
+
+def ends_with_break(text: str) -> bool:
+    return text.endswith(("\n", "\r"))
 
 
 def column_of(text: str, index: int) -> int:
@@ -330,4 +387,33 @@ def column_of(text: str, index: int) -> int:
 
 def line_of(text: str, index: int) -> int:
     """1-based line number of ``index``."""
-    return text.count("\n", 0, index) + 1
+    return count_breaks(text, 0, index) + 1
+
+
+def count_breaks(text: str, start: int, end: int) -> int:
+    """Line breaks in ``text[start:end]`` (CRLF counts once)."""
+    newlines = text.count("\n", start, end)
+    carriages = text.count("\r", start, end)
+    if not carriages:
+        return newlines
+    return newlines + carriages - text.count("\r\n", start, end)
+
+
+def entry_column(text: str, key: Node) -> int:
+    """Column of a block mapping entry (its ``?`` for an explicit key), for new siblings."""
+    column = key_indent(text, key)
+    return column_of(text, key.start_mark.index) if column is None else column
+
+
+def key_indent(text: str, key: Node) -> int | None:
+    """Column where a block mapping entry starts: its key's, or its ``?`` for an explicit key;
+    ``None`` when something else precedes the key on its line."""
+    start = line_start(text, key.start_mark.index)
+    before = text[start : key.start_mark.index]
+    lead = len(before) - len(before.lstrip(" \ufeff"))
+    rest = before[lead:]
+    if not rest:
+        return column_of(text, key.start_mark.index)
+    if _EXPLICIT_KEY.fullmatch(rest):
+        return column_of(text, start + lead)
+    return None

@@ -157,7 +157,7 @@ def add_preset(ctx: Context, model: str, name: str, from_preset: str | None = No
     if body is not None:
         lines = body.split(ctx.newline) if ctx.newline in body else body.split("\n")
     else:
-        indent = locate.column_of(ctx.text, list(node.value)[0][0].start_mark.index)
+        indent = locate.entry_column(ctx.text, list(node.value)[0][0])
         hint = preset_hint(ctx, model)
         value = templates.in_order_of(templates.psa_preset(), hint(()))
         lines = block_lines({name: value}, indent, ctx.step, lambda p: hint(p[1:]))
@@ -219,7 +219,7 @@ def add_model(ctx: Context, name: str, from_model: str | None = None) -> Change:
     note = f"added model {name!r}" + (f" as a copy of {from_model!r}" if from_model else "")
     root = ctx.root
     if not isinstance(root, MappingNode) or not root.value:
-        prefix = ctx.newline if ctx.text and not ctx.text.endswith("\n") else ""
+        prefix = ctx.newline if ctx.text and not locate.ends_with_break(ctx.text) else ""
         return Change((Splice(len(ctx.text), len(ctx.text), prefix + ctx.newline.join(lines) + ctx.newline),), (note,))
     if root.flow_style:
         raise EditError("cannot add a model to a flow-style top-level mapping")
@@ -238,7 +238,7 @@ def _models_spaced(ctx: Context, root: MappingNode) -> bool:
     if len(keys) < 2:
         return True
     between = ctx.text[locate.line_start(ctx.text, keys[-2].start_mark.index) : keys[-1].start_mark.index]
-    return re.search(r"\n[ \t]*\r?\n", between) is not None
+    return re.search(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)", between) is not None
 
 
 # ---- copying text --------------------------------------------------------------------------------
@@ -254,8 +254,9 @@ def copy_entry(ctx: Context, entry: Entry, new_key: str) -> str:
     start = entry.key.start_mark.index
     if not entry.mapping.flow_style:
         start = locate.line_start(text, start)
-        if text[start : entry.key.start_mark.index].strip(" \ufeff"):
+        if locate.key_indent(text, entry.key) is None:
             raise EditError(f"cannot copy {locate.key_text(entry.key)!r}: it does not start its own line")
+        start += 1 if text.startswith("\ufeff", start) else 0  # the file's byte-order mark, not the entry's
     end = locate.entry_end(text, entry)
     if not entry.mapping.flow_style:
         end = locate.line_end(text, end)
@@ -270,4 +271,4 @@ def copy_entry(ctx: Context, entry: Entry, new_key: str) -> str:
                 while cut_from > start and text[cut_from - 1] == " ":
                     cut_from -= 1
             splices.append(Splice(cut_from - start, cut_to - start, ""))
-    return apply(text[start:end], splices)[0].replace("\ufeff", "")
+    return apply(text[start:end], splices)[0]

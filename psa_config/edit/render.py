@@ -43,7 +43,7 @@ def like_of(text: str, node: Node, key: Node | None = None) -> Like:
         items = tuple(text[slice(*locate.scalar_span(text, i))] for i in node.value if isinstance(i, ScalarNode))
         indentless = key is not None and not node.flow_style and bool(node.value) and (
             locate.column_of(text, text.rfind("-", 0, node.value[0].start_mark.index))
-            == locate.column_of(text, key.start_mark.index)
+            == locate.entry_column(text, key)
         )
         return Like(items=items, flow=bool(node.flow_style), indentless=indentless)
     children = {locate.key_text(k): like_of(text, v) for k, v in locate.entries(node)} if isinstance(node, MappingNode) else {}

@@ -155,7 +155,7 @@ def _replace_whole(ctx: Context, entry: Entry, value: Value, like: Like | None, 
     if block_node or locate.is_empty_null(node):
         start = locate.colon_after(ctx.text, entry.key) if entry.alias is None else start
     if isinstance(value, Mapping) and not entry.mapping.flow_style and entry.alias is None:
-        indent = locate.column_of(ctx.text, entry.key.start_mark.index) + ctx.step
+        indent = locate.entry_column(ctx.text, entry.key) + ctx.step
         lines = block_lines(value, indent, ctx.step, lambda p: hint((*rel, *p)))
         if start == end:  # an empty value: keep a comment after the colon on its line
             start = end = locate.line_end(ctx.text, start)
@@ -228,7 +228,7 @@ def _rebuild_mapping(
             chunk = apply(ctx.text[cursor:end], shifted)[0]
             chunks[name] = ctx.newline + chunk if cursor == region_start else chunk
         cursor = end
-    indent = locate.column_of(ctx.text, entries[0].key.start_mark.index)
+    indent = locate.entry_column(ctx.text, entries[0].key)
     parts = []
     for name, item in wanted.items():
         if name in chunks:
@@ -263,7 +263,7 @@ def entry_indent(ctx: Context, node: MappingNode) -> int:
     pairs = list(node.value)
     if not pairs:
         raise EditError("cannot add to an empty block mapping")
-    return locate.column_of(ctx.text, pairs[0][0].start_mark.index)
+    return locate.entry_column(ctx.text, pairs[0][0])
 
 
 def insert_flow_text(ctx: Context, node: MappingNode, text: str, after: Entry | None = None) -> Splice:
@@ -296,11 +296,12 @@ def remove_entry(ctx: Context, entry: Entry) -> Splice:
     if entry.mapping.flow_style:
         return _remove_flow(ctx, entry)
     start = locate.line_start(text, entry.key.start_mark.index)
-    if text[start : entry.key.start_mark.index].strip(" \ufeff"):
+    if locate.key_indent(text, entry.key) is None:
         raise EditError(f"cannot remove {locate.key_text(entry.key)!r}: it does not start its own line")
+    start += 1 if text.startswith("\ufeff", start) else 0  # a byte-order mark stays
     end = locate.after_line_break(text, locate.entry_end(text, entry))
-    if end == len(text) and not text.endswith("\n") and start > 0:
-        start -= 2 if text[start - 2 : start] == "\r\n" else 1  # keep "no final newline"
+    if end == len(text) and not locate.ends_with_break(text) and start > 0:
+        start -= locate.break_before(text, start)  # keep "no final newline"
     return Splice(start, end, "")
 
 

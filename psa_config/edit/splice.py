@@ -57,16 +57,16 @@ def apply(text: str, splices: Iterable[Splice]) -> tuple[str, tuple[range, ...]]
 
 def _lines(text: str, start: int, end: int) -> range:
     """Lines written by ``text[start:end]``, not counting a leading or trailing line break."""
-    first = text.count("\n", 0, start) + 1
+    from psa_config.edit.locate import break_before, break_length, count_breaks
+
+    first = count_breaks(text, 0, start) + 1
     if end == start:
         return range(first, first)
-    for brk in ("\r\n", "\n"):
-        if end - start > len(brk) and text.startswith(brk, start):
-            start += len(brk)
-            first += 1
-            break
-    for brk in ("\r\n", "\n"):
-        if end - start > len(brk) and text.endswith(brk, start, end):
-            end -= len(brk)
-            break
-    return range(first, first + text.count("\n", start, end) + 1)
+    lead = break_length(text, start)
+    if lead and end - start > lead:
+        start += lead
+        first += 1
+    trail = break_before(text, end)
+    if trail and end - start > trail:
+        end -= trail
+    return range(first, first + count_breaks(text, start, end) + 1)
