@@ -29,6 +29,19 @@ class SharedValueError(EditError):
     anchor's definition instead."""
 
 
+class DuplicateKeyError(EditError):
+    """A key the edit touches is written more than once in its mapping (the runtime reads the last)."""
+
+    def __init__(self, name: str, lines: list[int]) -> None:
+        self.name = name
+        self.lines = lines
+        others = ", ".join(str(n) for n in lines[:-1])
+        super().__init__(
+            f"the runtime reads the last `{name}`, at line {lines[-1]} (also written at line {others}); "
+            "remove the duplicate first"
+        )
+
+
 class FileChangedError(EditError):
     """The file on disk is not the text the document was read from."""
 

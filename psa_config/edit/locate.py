@@ -20,7 +20,7 @@ from functools import lru_cache
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from psa_config.edit.errors import EditError, MalformedYamlError
+from psa_config.edit.errors import DuplicateKeyError, EditError, MalformedYamlError
 from psa_config.runtime_yaml import LOADER, MERGE_TAG, merge_sources
 
 _PREFIX = re.compile(r"(?:[&!][^\s]*\s+)+")
@@ -134,12 +134,19 @@ def is_alias(key: Node, value: Node) -> bool:
     return value.start_mark.index < key.end_mark.index
 
 
-def find_entry(mapping: MappingNode, name: str) -> Entry | None:
-    """The pair for ``name`` in ``mapping``: direct keys first, then merged mappings."""
-    for key, value in entries(mapping):
-        if key_text(key) == name:
-            alias = value.anchor if is_alias(key, value) else None
-            return Entry(key, value, mapping, alias=alias)
+def find_entry(mapping: MappingNode, name: str | int) -> Entry | None:
+    """The pair for ``name`` in ``mapping``: direct keys first, then merged mappings.
+
+    Raises :class:`DuplicateKeyError` when ``name`` is written twice: the runtime
+    (PyYAML) keeps the last, so editing either copy would mislead.
+    """
+    name = str(name)
+    found = [(key, value) for key, value in entries(mapping) if key_text(key) == name]
+    if len(found) > 1:
+        raise DuplicateKeyError(name, [key.start_mark.line + 1 for key, _ in found])
+    if found:
+        key, value = found[0]
+        return Entry(key, value, mapping, alias=value.anchor if is_alias(key, value) else None)
     for source in merged_mappings(mapping):
         found = find_entry(source, name)
         if found is not None:
@@ -147,24 +154,24 @@ def find_entry(mapping: MappingNode, name: str) -> Entry | None:
     return None
 
 
-def lookup(root: Node | None, path: Sequence[str]) -> Located:
+def lookup(root: Node | None, path: Sequence[str | int]) -> Located:
     """Walk ``path`` (keys, outermost first) from the root; raise EditError when a key is missing."""
     node, walked, crossings = root, [], []
     for depth, name in enumerate(path):
         if not isinstance(node, MappingNode):
-            where = ".".join(path[:depth]) or "the document"
+            where = ".".join(map(str, path[:depth])) or "the document"
             raise EditError(f"{where} is not a mapping, so it has no key {name!r}")
         entry = find_entry(node, name)
         if entry is None:
-            raise EditError(f"no key {'.'.join(path[: depth + 1])!r} in the file")
+            raise EditError(f"no key {'.'.join(map(str, path[: depth + 1]))!r} in the file")
         crossings.extend(crossings_of(entry, path[: depth + 1]))
         walked.append(entry)
         node = entry.value
     return Located(tuple(walked), tuple(crossings))
 
 
-def crossings_of(entry: Entry, path: Sequence[str]) -> list[str]:
-    dotted = ".".join(path)
+def crossings_of(entry: Entry, path: Sequence[str | int]) -> list[str]:
+    dotted = ".".join(map(str, path))
     notes = []
     if entry.merged_from is not None:
         notes.append(f"{dotted} comes from the merge key '<<: *{entry.merged_from}'")

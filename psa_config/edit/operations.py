@@ -81,12 +81,16 @@ def preset_hint(ctx: Context, model: str, preset: str | None = None) -> HintFn:
 
 
 def model_hint(ctx: Context, model: str | None = None) -> HintFn:
-    sections = [e.value for e in (locate.find_entry(ctx.root, m) for m in model_names(ctx) if m != model) if e]
+    names = model_names(ctx)
+    sections = [v for k, v in locate.entries(ctx.root) if locate.key_text(k) != model] if names else []
     return sibling_hint(ctx.text, sections)
 
 
 def _is_psa(node: Node) -> bool:
-    entry = locate.find_entry(node, "type") if isinstance(node, MappingNode) else None
+    try:
+        entry = locate.find_entry(node, "type") if isinstance(node, MappingNode) else None
+    except EditError:
+        return False
     return entry is not None and entry.value.value == "psa"
 
 
@@ -103,7 +107,15 @@ def split_key(dotted: str) -> Path:
 def set_field(ctx: Context, model: str, preset: str, dotted: str, value: Value) -> Change:
     """Set a field of a preset (``block_size.n``, ``mask_ratios.8``, ``mask_ratios``, ...)."""
     preset_entry(ctx, model, preset)
-    return set_path(ctx, (model, CONFIGS, preset), split_key(dotted), value, preset_hint(ctx, model, preset))
+    rel = runtime_keys(split_key(dotted))
+    return set_path(ctx, (model, CONFIGS, preset), rel, value, preset_hint(ctx, model, preset))
+
+
+def runtime_keys(parts: Path) -> tuple[str | int, ...]:
+    """The keys as the runtime reads them: a ``mask_ratios`` level is the int ``8``, not ``"8"``."""
+    if len(parts) == 2 and parts[0] == "mask_ratios" and re.fullmatch(r"[-+]?\d+", parts[1]):
+        return (parts[0], int(parts[1]))
+    return parts
 
 
 def set_model_field(ctx: Context, model: str, dotted: str, value: Value) -> Change:

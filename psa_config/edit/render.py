@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from psa_config.edit import locate
+from psa_config.edit.errors import EditError
 from psa_config.edit.formatting import Value, decimals_of, format_key, format_scalar, format_string
 
 Path = tuple[str, ...]
@@ -106,7 +107,7 @@ def sibling_hint(text: str, siblings: Sequence[Node]) -> HintFn:
     def hint(path: Path) -> Like | None:
         for node in siblings:
             found = _walk(node, path)
-            if found is None and path and path[-1].isdigit():
+            if found is None and path and str(path[-1]).isdigit():
                 found = _first_entry(_walk(node, path[:-1]))  # another level of the same mapping
             if found is not None:
                 return like_of(text, found[1], found[0])
@@ -123,7 +124,10 @@ def _walk(node: Node | None, path: Path) -> tuple[Node | None, Node] | None:
     for name in path:
         if not isinstance(node, MappingNode):
             return None
-        entry = locate.find_entry(node, name)
+        try:
+            entry = locate.find_entry(node, name)
+        except EditError:  # a duplicated key in a neighbour: no style to take from it
+            return None
         if entry is None:
             return None
         key, node = entry.key, entry.value

@@ -57,12 +57,12 @@ def set_path(ctx: Context, base: Path, rel: Path, value: Value, hint: HintFn) ->
         crossings.extend(locate.crossings_of(entry, (*base, *rel[:depth])))
         walked.append(entry)
         node = entry.value
-    notes = Change(notes=sharing_notes(ctx, walked, crossings, ".".join((*base, *rel))))
+    notes = Change(notes=sharing_notes(ctx, walked, crossings, ".".join(map(str, (*base, *rel)))))
     if depth == len(rel):
         return replace_value(ctx, walked[-1], value, hint, rel) + notes
     nested: Value = value
     for name in reversed(rel[depth + 1 :]):
-        nested = {name: nested}
+        nested = {name: nested}  # type: ignore[dict-item]
     if isinstance(node, MappingNode):
         return insert_entry(ctx, node, rel[depth], nested, hint, rel[:depth]) + notes
     if not walked or node is ctx.root:
@@ -108,6 +108,8 @@ def replace_value(ctx: Context, entry: Entry, value: Value, hint: HintFn, rel: P
     node = entry.value
     if locate.is_empty_null(node) and entry.alias is None:
         return _replace_whole(ctx, entry, value, hint(rel), rel, hint)
+    if isinstance(value, (Mapping, list, tuple)) and not value and not getattr(node, "flow_style", True):
+        return _replace_whole(ctx, entry, value, Like(), rel, hint)  # `{}` / `[]`: a block can't be empty
     if isinstance(value, Mapping) and isinstance(node, MappingNode):
         return update_mapping(ctx, node, value, hint, rel)
     if isinstance(value, (list, tuple)) and isinstance(node, SequenceNode):
@@ -154,7 +156,7 @@ def _replace_whole(ctx: Context, entry: Entry, value: Value, like: Like | None, 
     block_node = isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style
     if block_node or locate.is_empty_null(node):
         start = locate.colon_after(ctx.text, entry.key) if entry.alias is None else start
-    if isinstance(value, Mapping) and not entry.mapping.flow_style and entry.alias is None:
+    if isinstance(value, Mapping) and value and not entry.mapping.flow_style and entry.alias is None:
         indent = locate.entry_column(ctx.text, entry.key) + ctx.step
         lines = block_lines(value, indent, ctx.step, lambda p: hint((*rel, *p)))
         if start == end:  # an empty value: keep a comment after the colon on its line
@@ -171,8 +173,9 @@ def _replace_whole(ctx: Context, entry: Entry, value: Value, like: Like | None, 
 def update_mapping(ctx: Context, node: MappingNode, value: Mapping[str | int, Value], hint: HintFn, rel: Path) -> Change:
     """Make the mapping hold exactly ``value`` (in its order), editing entries in place where possible."""
     if locate.merged_mappings(node):
-        raise SharedValueError(f"{'.'.join(rel)} uses a merge key ('<<'); set its keys one at a time")
+        raise SharedValueError(f"{'.'.join(map(str, rel))} uses a merge key ('<<'); set its keys one at a time")
     wanted = {str(k): v for k, v in value.items()}
+    written = {str(k): k for k in value}  # level keys stay ints: the runtime reads `8:` as 8
     present = {locate.key_text(k): Entry(k, v, node, alias=_alias(k, v)) for k, v in locate.entries(node)}
     kept_order = [k for k in present if k in wanted]
     new_order = [k for k in wanted if k in present]
@@ -184,7 +187,7 @@ def update_mapping(ctx: Context, node: MappingNode, value: Mapping[str | int, Va
         if node.flow_style:
             start, end = node.start_mark.index + len(locate.anchor_prefix(ctx.text, node)), node.end_mark.index
             return Change((Splice(start, end, flow_text(value, like_of(ctx.text, node))),))
-        return _rebuild_mapping(ctx, node, wanted, present, hint, rel)
+        return _rebuild_mapping(ctx, node, {written[k]: v for k, v in wanted.items()}, present, hint, rel)
     change = Change()
     for name, entry in present.items():
         if name in wanted:
@@ -192,7 +195,7 @@ def update_mapping(ctx: Context, node: MappingNode, value: Mapping[str | int, Va
         else:
             change += Change((remove_entry(ctx, entry),))
     if added:
-        change += insert_entries(ctx, node, {k: wanted[k] for k in added}, hint, rel)
+        change += insert_entries(ctx, node, {written[k]: wanted[k] for k in added}, hint, rel)
     return change
 
 
@@ -203,13 +206,13 @@ def _alias(key: Node, value: Node) -> str | None:
 def _replace_child(ctx: Context, entry: Entry, value: Value, hint: HintFn, rel: Path) -> Change:
     change = replace_value(ctx, entry, value, hint, rel)
     if change.splices and (entry.alias or ctx.counts.get(id(entry.value), 0) > 1):
-        crossing = [f"{'.'.join(rel)} is shared through &{entry.value.anchor}"]
-        change += Change(notes=sharing_notes(ctx, [entry], crossing, ".".join(rel)))
+        crossing = [f"{'.'.join(map(str, rel))} is shared through &{entry.value.anchor}"]
+        change += Change(notes=sharing_notes(ctx, [entry], crossing, ".".join(map(str, rel))))
     return change
 
 
 def _rebuild_mapping(
-    ctx: Context, node: MappingNode, wanted: dict[str, Value], present: dict[str, Entry], hint: HintFn, rel: Path
+    ctx: Context, node: MappingNode, wanted: dict[str | int, Value], present: dict[str, Entry], hint: HintFn, rel: Path
 ) -> Change:
     """Reorder a block mapping: each kept entry moves with its own lines (and the comments above it)."""
     entries = list(present.values())
@@ -218,10 +221,11 @@ def _rebuild_mapping(
     chunks: dict[str, str] = {}
     outside: list[Splice] = []
     cursor = region_start
+    by_text = {str(k): v for k, v in wanted.items()}
     for name, entry in present.items():
         end = locate.line_end(ctx.text, locate.entry_end(ctx.text, entry))
-        if name in wanted:
-            inner = _replace_child(ctx, entry, wanted[name], hint, (*rel, name))
+        if name in by_text:
+            inner = _replace_child(ctx, entry, by_text[name], hint, (*rel, name))
             local = [s for s in inner.splices if cursor <= s.start and s.end <= end]
             outside += [s for s in inner.splices if s not in local]
             shifted = [Splice(s.start - cursor, s.end - cursor, s.replacement) for s in local]
@@ -231,8 +235,8 @@ def _rebuild_mapping(
     indent = locate.entry_column(ctx.text, entries[0].key)
     parts = []
     for name, item in wanted.items():
-        if name in chunks:
-            parts.append(chunks[name])
+        if str(name) in chunks:
+            parts.append(chunks[str(name)])
         else:
             lines = block_lines({name: item}, indent, ctx.step, lambda p: hint((*rel, *p)))
             parts.append(ctx.newline + ctx.newline.join(lines))
@@ -250,7 +254,7 @@ def insert_entries(ctx: Context, node: MappingNode, value: Mapping[str, Value], 
     return Change((insert_block_lines(ctx, node, lines),))
 
 
-def insert_entry(ctx: Context, node: MappingNode, key: str, value: Value, hint: HintFn, rel: Path) -> Change:
+def insert_entry(ctx: Context, node: MappingNode, key: str | int, value: Value, hint: HintFn, rel: Path) -> Change:
     """Add ``key: value`` after the mapping's last entry, formatted like its entries."""
     if node.flow_style:
         text = f"{format_key(key)}: {flow_text(value, hint((*rel, key)))}"
@@ -300,9 +304,29 @@ def remove_entry(ctx: Context, entry: Entry) -> Splice:
         raise EditError(f"cannot remove {locate.key_text(entry.key)!r}: it does not start its own line")
     start += 1 if text.startswith("\ufeff", start) else 0  # a byte-order mark stays
     end = locate.after_line_break(text, locate.entry_end(text, entry))
+    if _follows_kept_lines(ctx, entry, start):
+        end = _after_blank_lines(text, end)  # else they would join the kept lines of the scalar before
     if end == len(text) and not locate.ends_with_break(text) and start > 0:
         start -= locate.break_before(text, start)  # keep "no final newline"
     return Splice(start, end, "")
+
+
+def _follows_kept_lines(ctx: Context, entry: Entry, start: int) -> bool:
+    """Whether the entry before ``entry`` ends with a keep-chomping block scalar's blank lines."""
+    pairs = list(entry.mapping.value)
+    index = next(i for i, (key, _) in enumerate(pairs) if key is entry.key)
+    if index == 0:
+        return False
+    key, value = pairs[index - 1]
+    end = locate.entry_end(ctx.text, Entry(key, value, entry.mapping, alias=_alias(key, value)))
+    last_line = ctx.text[locate.line_start(ctx.text, end) : end]
+    return not last_line.strip(" \t") and locate.after_line_break(ctx.text, end) == start
+
+
+def _after_blank_lines(text: str, index: int) -> int:
+    while index < len(text) and not text[index : locate.line_end(text, index)].strip(" \t"):
+        index = locate.after_line_break(text, index)
+    return index
 
 
 def _remove_flow(ctx: Context, entry: Entry) -> Splice:
