@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "psa_config.commands.schema",
     "psa_config.commands.edit",
     "psa_config.commands.dryrun",
+    "psa_config.commands.tune",
     "psa_config.commands.tui",
 )
 """Each module defines ``register(subparsers)``; its parsers set ``handler``.
