@@ -60,10 +60,13 @@ def _find_typed_dict(node: Any, ref: str) -> dict[str, Any] | None:
 
 
 def preset_kind(data: dict[Any, Any]) -> str:
-    """``psa`` or ``dense``: what a raw preset is, or looks like when its ``type`` is missing or misspelt."""
-    kind = data.get("type")
-    if kind in ("psa", "dense"):
-        return str(kind)
+    """``psa`` or ``dense``: what the runtime runs a raw preset as, or what it looks like when ``type`` is invalid.
+
+    The runtime lower-cases ``type`` and defaults it to ``psa``.
+    """
+    kind = data.get("type", "psa")
+    if isinstance(kind, str) and kind.lower() in ("psa", "dense"):
+        return kind.lower()
     psa_only = set(fields_of("PsaPreset")) - set(fields_of("DensePreset"))
     return "psa" if psa_only & set(data) else "dense"
 

@@ -1,3 +1,3 @@
 """Imports every rule module so that each registers its rules."""
 
-from psa_config.rules import kernels, ratios, reading, runtime, schema, structure  # noqa: F401
+from psa_config.rules import dispatch, kernels, nulls, ratios, reading, runtime, schema, structure  # noqa: F401

@@ -15,6 +15,7 @@ from psa_config.diagnostics import Diagnostic
 from psa_config.core_schema import preset_kind
 from psa_config.model_constants import BLOCK_SIZES
 from psa_config.rules.registry import make_diagnostic
+from psa_config.runtime import RUNTIME_DEFAULTS, model_path
 from psa_config.source import SourceDocument, Span
 
 LEVEL_KEYS = (1, 2, 4, 8, 0)
@@ -32,6 +33,33 @@ class LevelRange:
     @property
     def empty(self) -> bool:
         return self.end <= self.start
+
+
+@dataclass(frozen=True)
+class WalkedLevel:
+    """One level as the runtime walks it: its share runs from where the previous level ended to its end."""
+
+    level: int
+    share: float
+    position: int
+
+
+def walk(ranges: list[LevelRange], mask_mode: str | None) -> list[WalkedLevel]:
+    """The levels in the runtime's walk order with their shares (``start`` is never read).
+
+    topk walks the levels as listed; thresholdbound sorts them by ``end``
+    (ties keep file order). A share is ``max(0, end - reached)`` with ends
+    clamped to [0, 1] (for thresholdbound a share of the importance, not of
+    the ranks).
+    """
+    ordered = sorted(ranges, key=lambda r: r.end) if mask_mode == "thresholdbound" else list(ranges)
+    walked = []
+    reached = 0.0
+    for position, level_range in enumerate(ordered):
+        new_reach = max(reached, min(max(level_range.end, 0.0), 1.0))
+        walked.append(WalkedLevel(level_range.level, new_reach - reached, position))
+        reached = new_reach
+    return walked
 
 
 @dataclass
@@ -116,6 +144,11 @@ class ModelView(_View):
     def path(self) -> tuple[Any, ...]:
         return (self.name,)
 
+    @property
+    def runtime_path(self) -> str | None:
+        """``cogvideo``, ``wan`` or None: the setup the runtime dispatches this model name to."""
+        return model_path(self.name) if isinstance(self.name, str) else None
+
     def presets(self) -> Iterator[PresetView]:
         configs = self.get("attention_configs")
         if not isinstance(configs, dict):
@@ -135,23 +168,42 @@ class PresetView(_View):
     def path(self) -> tuple[Any, ...]:
         return (self.model.name, "attention_configs", self.name)
 
+    def runtime_value(self, *keys: Any) -> Any:
+        """What the runtime reads at ``keys`` (one or two deep) with ``dict.get``: the value or its default.
+
+        None also where the runtime would crash (a parent that is not a mapping).
+        """
+        default = RUNTIME_DEFAULTS.get(".".join(str(key) for key in keys))
+        if len(keys) > 1 and not self.has(*keys[:-1]):
+            return default
+        parent = self.get(*keys[:-1]) if len(keys) > 1 else self.data
+        return parent.get(keys[-1], default) if isinstance(parent, dict) else None
+
     @property
     def attn_impl(self) -> str | None:
-        return self.string("attn_impl")
+        """The kernel the runtime picks (its default when the key is absent); None when not a string."""
+        value = self.runtime_value("attn_impl")
+        return value if isinstance(value, str) else None
 
     @property
     def mask_mode(self) -> str | None:
-        return self.string("mask_mode")
+        """The mask mode the runtime runs (its default when absent); None when not a string."""
+        value = self.runtime_value("mask_mode")
+        return value if isinstance(value, str) else None
+
+    def sim_mask_on(self) -> bool:
+        """Whether the runtime turns the similarity cap on: ``use_sim_mask`` (default true) read as truthy."""
+        return bool(self.runtime_value("use_sim_mask"))
 
     def block_n(self) -> int | None:
-        """``block_size.n`` when it is one of the sizes the model accepts (else the schema reports it)."""
-        n = self.integer("block_size", "n")
-        return n if n in BLOCK_SIZES else None
+        """The key block n the runtime uses, when it is one of the sizes the model accepts."""
+        n = self.runtime_value("block_size", "n")
+        return n if type(n) is int and n in BLOCK_SIZES else None
 
     def tile_n(self) -> int | None:
-        """``block_size.tile_n`` when it is within the model's bounds."""
-        tile_n = self.integer("block_size", "tile_n")
-        return tile_n if tile_n is not None and 16 <= tile_n <= 256 else None
+        """The kernel tile the runtime uses, when it is within the model's bounds."""
+        tile_n = self.runtime_value("block_size", "tile_n")
+        return tile_n if type(tile_n) is int and 16 <= tile_n <= 256 else None
 
     def text_length(self) -> tuple[int | None, tuple[Any, ...]]:
         """The text length the runtime uses and the path that sets it (preset override first)."""
@@ -159,10 +211,15 @@ class PresetView(_View):
             return self.integer("text_length"), ("text_length",)
         return self.model.integer("text_length"), ()
 
-    def level_ranges(self) -> list[LevelRange] | None:
-        """The valid entries of mask_ratios in file order; None when it is not a mapping.
+    def walk(self) -> list[WalkedLevel]:
+        """The levels in the runtime's walk order (see :func:`walk`)."""
+        return walk(self.level_ranges() or [], self.mask_mode)
 
-        Entries with an invalid key or range are left out (the schema rules report them).
+    def level_ranges(self) -> list[LevelRange] | None:
+        """The entries of mask_ratios with a level key and two numbers, in file order; None when not a mapping.
+
+        Other entries are left out (the schema rules report them); reversed or
+        out-of-[0, 1] ranges are kept, since the runtime walks them too.
         """
         ratios = self.get("mask_ratios")
         if not isinstance(ratios, dict):
@@ -179,10 +236,12 @@ class PresetView(_View):
         return len(ratios) if isinstance(ratios, dict) else 0
 
     def ratios_are_clean(self) -> bool:
-        """True when every mask_ratios entry has a valid level key and a valid range."""
+        """True when every mask_ratios entry has a valid level key and a range 0 <= start <= end <= 1."""
         ratios = self.get("mask_ratios")
         ranges = self.level_ranges()
-        return isinstance(ratios, dict) and ranges is not None and len(ranges) == len(ratios)
+        if not isinstance(ratios, dict) or ranges is None or len(ranges) != len(ratios):
+            return False
+        return all(0.0 <= r.start <= r.end <= 1.0 for r in ranges)
 
 
 def _is_level(key: Any) -> bool:
@@ -194,7 +253,4 @@ def _number_pair(value: Any) -> tuple[float, float] | None:
         return None
     if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
         return None
-    start, end = float(value[0]), float(value[1])
-    if not (0.0 <= start <= end <= 1.0):
-        return None
-    return start, end
+    return float(value[0]), float(value[1])

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from psa_config.diagnostics import Diagnostic, Severity
-from psa_config.rules.context import CheckContext
+from psa_config.rules.context import CheckContext, PresetView
 from psa_config.rules.registry import register
+from psa_config.runtime import SIM_KEYS
 
 NEW_MASK_BLOCK_N = (32, 64, 128)
+DEFAULT_THRESHOLDS = {"x2": "0", "x4": "0", "x8": "-1"}
+"""The runtime's AttentionConfig defaults when no threshold is passed."""
 
 
 @register(
@@ -124,9 +127,12 @@ an error when both are set.
 )
 def check_sim_mask_impl(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
-        if preset.attn_impl == "new_mask_type" and preset.boolean("use_sim_mask") is True:
+        if preset.attn_impl == "new_mask_type" and preset.has("use_sim_mask") and preset.sim_mask_on():
+            value = preset.get("use_sim_mask")
+            read = "" if value is True else f" (the runtime reads `{value!r}` as true)"
             yield preset.diagnostic(
-                "sim-mask-unsupported", ("use_sim_mask",), "use_sim_mask: true is not supported by attn_impl new_mask_type"
+                "sim-mask-unsupported", ("use_sim_mask",),
+                f"use_sim_mask is on{read} but attn_impl is new_mask_type: the runtime refuses this at setup (ValueError)",
             )
 
 
@@ -134,10 +140,15 @@ def check_sim_mask_impl(ctx: CheckContext) -> Iterator[Diagnostic]:
     "PSA305",
     "sim-thresholds-missing",
     Severity.ERROR,
-    summary="`use_sim_mask: true` needs `sim_thresholds` with x2, x4 and x8.",
+    summary="The similarity cap is on but `sim_thresholds` lacks x2, x4 or x8.",
     explanation="""
-With the similarity cap on, a missing threshold silently defaults to 0, 0 and
--1 (x8 = -1 means "never cap"), which is rarely what was meant.
+With the similarity cap on (old_mask_type, `use_sim_mask` true or left to its
+default true), the runtime reads the thresholds from the legacy
+`sim_*_threshold` keys, else from `sim_thresholds`. A missing or empty
+`sim_thresholds` passes none, so the runtime's defaults x2=0, x4=0, x8=-1
+apply (x8=-1: no cap in effect). A `sim_thresholds` that lists some but not
+all three passes None for the others, and the cap crashes at the first
+sparse step (TypeError).
 """,
     bad="""
       use_sim_mask: true
@@ -150,24 +161,41 @@ With the similarity cap on, a missing threshold silently defaults to 0, 0 and
     fix="give all three thresholds x2, x4, x8",
 )
 def check_sim_thresholds(ctx: CheckContext) -> Iterator[Diagnostic]:
-    defaults = {"x2": "0", "x4": "0", "x8": "-1"}
     for preset in ctx.psa_presets():
-        if preset.boolean("use_sim_mask") is not True:
+        if preset.attn_impl != "old_mask_type" or not preset.sim_mask_on():
             continue
         thresholds = preset.get("sim_thresholds")
-        if not preset.has("sim_thresholds"):
-            yield preset.diagnostic(
-                "sim-thresholds-missing", ("use_sim_mask",),
-                "use_sim_mask is true but sim_thresholds is missing (the runtime uses x2=0, x4=0, x8=-1)",
-                fix="add `sim_thresholds: {x2: 0.7, x4: 0.65, x8: 0.6}` (your values)",
-            )
-            continue
-        if not isinstance(thresholds, dict):
-            continue
-        missing = [key for key in defaults if key not in thresholds or thresholds[key] is None]
-        if missing:
-            used = ", ".join(f"{key}={defaults[key]}" for key in missing)
-            yield preset.diagnostic(
-                "sim-thresholds-missing", ("sim_thresholds",),
-                f"sim_thresholds lacks {', '.join(missing)} (the runtime uses {used})", at="key",
-            )
+        if preset.has("sim_thresholds") and not isinstance(thresholds, dict):
+            continue  # null or another type: the null-value and wrong-type rules say what the runtime does
+        if thresholds:
+            yield from _partial_thresholds(preset, thresholds)
+        else:
+            yield from _no_thresholds(preset)
+
+
+def _no_thresholds(preset: PresetView) -> Iterator[Diagnostic]:
+    legacy = [key for _, key in SIM_KEYS if preset.has(key)]
+    if len(legacy) == len(SIM_KEYS):
+        return
+    state = "empty" if preset.has("sim_thresholds") else "missing"
+    given = f" (only {', '.join(legacy)} given)" if legacy else ""
+    defaults = ", ".join(f"{short}={DEFAULT_THRESHOLDS[short]}" for short, key in SIM_KEYS if key not in legacy)
+    at = ("sim_thresholds",) if preset.has("sim_thresholds") else ("use_sim_mask",) if preset.has("use_sim_mask") else ()
+    yield preset.diagnostic(
+        "sim-thresholds-missing", at,
+        f"the similarity cap is on but sim_thresholds is {state}{given}: the runtime uses its defaults {defaults}"
+        + (" (x8=-1: no cap in effect)" if "x8" in defaults else ""),
+        fix="add `sim_thresholds: {x2: 0.7, x4: 0.65, x8: 0.6}` (your values)", at="key",
+    )
+
+
+def _partial_thresholds(preset: PresetView, thresholds: dict[object, object]) -> Iterator[Diagnostic]:
+    missing = [short for short, legacy in SIM_KEYS if short not in thresholds and not preset.has(legacy)]
+    if missing:
+        names = ", ".join(missing)
+        yield preset.diagnostic(
+            "sim-thresholds-missing", ("sim_thresholds",),
+            f"sim_thresholds lacks {names}: the runtime passes None for {'it' if len(missing) == 1 else 'them'} "
+            "and the similarity cap crashes at the first sparse step (TypeError)",
+            fix=f"add {names} to sim_thresholds", at="key",
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from psa_config.diagnostics import Diagnostic, Severity
-from psa_config.rules.context import CheckContext, LevelRange, PresetView
+from psa_config.rules.context import CheckContext, LevelRange, PresetView, WalkedLevel
 from psa_config.rules.registry import declare, register
 
 TOLERANCE = 1e-9
@@ -34,7 +34,7 @@ runtime's kernels (values other than 0/1/2/4/8 are skipped).
     fix="use one of the levels 1, 2, 4, 8, 0",
 )
 
-declare(
+@register(
     "PSA202",
     "invalid-ratio-range",
     Severity.ERROR,
@@ -42,7 +42,9 @@ declare(
     explanation="""
 Each level maps to `[start, end]`, two numbers with `0 <= start <= end <= 1`:
 a share of the key blocks (topk) or of the cumulative importance
-(thresholdbound).
+(thresholdbound). The runtime never reads `start`: a reversed range
+(`end < start`) gives the level the ranks from the previous level's end up to
+its own end, which is usually none.
 """,
     bad="""
         2: [0.5, 0.4]
@@ -52,6 +54,18 @@ a share of the key blocks (topk) or of the cumulative importance
 """,
     fix="write [start, end] with 0 <= start <= end <= 1",
 )
+def check_reversed_ranges(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for preset in ctx.psa_presets():
+        for level_range in preset.level_ranges() or []:
+            if level_range.end < level_range.start and 0.0 <= level_range.end and level_range.start <= 1.0:
+                yield preset.diagnostic(
+                    "invalid-ratio-range", ("mask_ratios", level_range.level),
+                    f"mask_ratios level {level_range.level}: [{level_range.start:g}, {level_range.end:g}] ends before "
+                    f"it starts; the runtime ignores start and runs the level from the previous level's end to "
+                    f"{level_range.end:g}",
+                    fix=f"write `{level_range.level}: [{level_range.end:g}, {level_range.start:g}]` if the bounds are swapped",
+                )
+
 
 
 @register(
@@ -135,7 +149,11 @@ def check_coverage(ctx: CheckContext) -> Iterator[Diagnostic]:
         if ranges is None:
             continue
         if preset.ratio_count() == 0:
-            yield preset.diagnostic("ratios-not-covering", ("mask_ratios",), "mask_ratios is empty; list the levels 1, 2, 4, 8, 0 with ranges from 0 to 1")
+            yield preset.diagnostic(
+                "ratios-not-covering", ("mask_ratios",),
+                "mask_ratios is empty: new_mask_type attends only key block 0 and old_mask_type outputs zeros; "
+                "list the levels 1, 2, 4, 8, 0 with ranges from 0 to 1",
+            )
             continue
         yield from _first_and_last(preset, ranges)
 
@@ -150,7 +168,7 @@ def _first_and_last(preset: PresetView, ranges: list[LevelRange]) -> Iterator[Di
             f"the runtime gives it ranks from 0 to {first.end:g}",
             fix="list the levels in the order of their ranges, the one starting at 0 first",
         )
-    if last is not None and last.index == preset.ratio_count() - 1 and not _close(last.end, 1.0):
+    if last is not None and last.index == preset.ratio_count() - 1 and 0.0 <= last.end < 1.0 - TOLERANCE:
         yield preset.diagnostic(
             "ratios-not-covering",
             ("mask_ratios", last.level),
@@ -194,30 +212,52 @@ An unused level is written as an empty range, e.g. `4: [0.6, 0.6]`.
 def check_new_mask_order(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
         ratios = preset.get("mask_ratios")
-        if preset.attn_impl != "new_mask_type" or not isinstance(ratios, dict):
-            continue
+        if preset.attn_impl != "new_mask_type" or not isinstance(ratios, dict) or not ratios:
+            continue  # an empty mask_ratios is ratios-not-covering's
         keys = [level for level in map(_runtime_level, ratios) if level is not None]
         if tuple(keys) == NEW_MASK_ORDER:
             continue
         yield preset.diagnostic(
             "new-mask-level-order",
             ("mask_ratios",),
-            _order_message(keys),
+            _order_message(keys, _segment_effects(preset)),
             fix=_order_fix(preset),
             at="key",
         )
 
 
-def _order_message(keys: list[int]) -> str:
+def _order_message(keys: list[int], effects: list[str] | None) -> str:
     missing = [level for level in NEW_MASK_ORDER if level not in keys]
     listed = ", ".join(str(k) for k in keys) or "none"
-    if missing:
-        return (
-            f"new_mask_type needs the levels 1, 2, 4, 8, 0 in this order; level(s) "
-            f"{', '.join(map(str, missing))} missing (listed: {listed}), so the kernel shifts the "
-            "remaining segments to the wrong pooling levels"
-        )
-    return f"new_mask_type needs the levels in the order 1, 2, 4, 8, 0, not {listed}: the kernel labels segments by position"
+    wanted = (f"new_mask_type needs the levels 1, 2, 4, 8, 0 in this order (listed: {listed}"
+              + (f"; missing: {', '.join(map(str, missing))})" if missing else ")"))
+    if effects is None:
+        return f"{wanted}: the kernel labels segments by position (1, 2, 4, 8, then skip), not by key"
+    if not effects:
+        return (f"{wanted}; the kernel labels segments by position (1, 2, 4, 8, then skip), which happens to "
+                "match every non-empty level here, so it runs as written")
+    return (f"{wanted}: the kernel labels segments by position (1, 2, 4, 8, then skip), not by key, so "
+            + "; ".join(effects))
+
+
+def _segment_effects(preset: PresetView) -> list[str] | None:
+    """What the kernel runs each mislabelled non-empty level as; None when the walk cannot be known."""
+    if not preset.ratios_are_clean() or len(preset.level_ranges() or []) != preset.ratio_count():
+        return None
+    return [effect for step in preset.walk() if (effect := _segment_effect(step)) is not None]
+
+
+def _segment_effect(step: WalkedLevel) -> str | None:
+    runs = 2 ** step.position if step.position < 4 else 0
+    if step.share <= TOLERANCE or runs == step.level:
+        return None
+    return f"level {step.level}'s blocks {_run_as(runs)}" + (" instead of being skipped" if step.level == 0 else "")
+
+
+def _run_as(level: int) -> str:
+    if level == 0:
+        return "are skipped (past the fourth separator)"
+    return "run at full resolution" if level == 1 else f"run at {level}x pooling"
 
 
 def _order_fix(preset: PresetView) -> str:

@@ -9,7 +9,7 @@ from psa_config.rules.context import CheckContext, PresetView
 from psa_config.rules.registry import register
 
 THRESHOLD_FLOOR = 0.06
-DEFAULTED_KEYS = {"use_rearrange": "true", "warmup_steps": "0", "rearrange_method": "Gilbert"}
+DEFAULTED_KEYS = {"type": "psa", "use_rearrange": "true", "warmup_steps": "0", "rearrange_method": "Gilbert"}
 
 
 def misread_levels(n: int, tile_n: int) -> list[int]:
@@ -153,9 +153,9 @@ def _rearrangement_problem(preset: PresetView) -> tuple[str, str] | None:
     Severity.WARNING,
     summary="A key is left to the runtime's default.",
     explanation="""
-The runtime fills a missing key with its own default: `use_rearrange` true,
-`rearrange_method` Gilbert, `warmup_steps` 0. Write the value to make the
-preset say what it runs.
+The runtime fills a missing key with its own default: `type` psa,
+`use_rearrange` true, `rearrange_method` Gilbert, `warmup_steps` 0. Write
+the value to make the preset say what it runs.
 """,
     bad="""
     p:
@@ -202,7 +202,7 @@ written.
 )
 def check_floor(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
-        if preset.mask_mode != "thresholdbound":
+        if preset.mask_mode != "thresholdbound" or _walked_before_level1(preset):
             continue
         for level_range in preset.level_ranges() or []:
             width = level_range.end - level_range.start
@@ -212,3 +212,51 @@ def check_floor(ctx: CheckContext) -> Iterator[Diagnostic]:
                     f"level 1 covers {width:g} of the importance, but thresholdbound always keeps at least "
                     "6% of the key blocks (+1) at full resolution", at="key",
                 )
+
+
+@register(
+    "PSA406",
+    "level1-walked-late",
+    Severity.WARNING,
+    summary="thresholdbound walks another level before level 1, so level 1's 6% floor misfires.",
+    explanation="""
+thresholdbound walks the levels in the order of their `end` (ties keep the
+file order). Level 1's floor raises its end to the rank index
+floor(0.06 * Nk) + 1: an absolute index, not a count. When level 1 walks
+first that guarantees it that many blocks; when another level walks before
+it, level 1 only reaches that index, so it may get fewer blocks than its
+range says, or none.
+""",
+    bad="""
+      mask_mode: thresholdbound
+      mask_ratios: {2: [0.0, 0.3], 1: [0.3, 0.5], 4: [0.5, 0.7], 8: [0.7, 0.8], 0: [0.8, 1.0]}
+""",
+    good="""
+      mask_mode: thresholdbound
+      mask_ratios: {1: [0.0, 0.3], 2: [0.3, 0.5], 4: [0.5, 0.7], 8: [0.7, 0.8], 0: [0.8, 1.0]}
+""",
+    fix="give level 1 the smallest end, so that it walks first",
+)
+def check_level1_first(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for preset in ctx.psa_presets():
+        if preset.mask_mode != "thresholdbound":
+            continue
+        before = _walked_before_level1(preset)
+        if before:
+            names = ", ".join(str(level) for level in before)
+            yield preset.diagnostic(
+                "level1-walked-late", ("mask_ratios", 1),
+                f"thresholdbound walks the levels by their end, so level {names} walk{'s' if len(before) == 1 else ''} "
+                "before level 1; level 1's 6% floor is an absolute rank index, so level 1 may get fewer blocks "
+                "than its range says, or none",
+                at="key",
+            )
+
+
+def _walked_before_level1(preset: PresetView) -> list[int]:
+    """Levels with a non-empty share that thresholdbound walks before level 1."""
+    walked = preset.walk()
+    for step in walked:
+        if step.level == 1:
+            return [earlier.level for earlier in walked[: step.position] if earlier.share > 0]
+    return []
