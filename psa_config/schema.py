@@ -40,6 +40,8 @@ def build_schema() -> Schema:
     definitions = schema["definitions"]
     refine_block_size(definitions["BlockSize"])
     refine_psa_preset(definitions["PsaPreset"])
+    refine_type(definitions["PsaPreset"], "psa", required=False)
+    refine_type(definitions["DensePreset"], "dense", required=True)
     describe_maps(schema)
     return {"$schema": DRAFT_07, "title": SCHEMA_TITLE, **schema}
 
@@ -73,6 +75,7 @@ def _convert(node: Any) -> Any:
     node = {key: _convert_keyword(key, value) for key, value in node.items() if key not in DROPPED}
     if node.get("default", ...) is None:
         del node["default"]  # "default: null" would be offered as a completion; the runtime default is in the text
+    node = _without_null(node)
     if "$ref" in node:
         node = _isolate_ref(node)
     if "prefixItems" in node:
@@ -80,6 +83,16 @@ def _convert(node: Any) -> Any:
     if "properties" in node and node.get("type") == "object":
         node.setdefault("additionalProperties", False)
     return node
+
+
+def _without_null(node: Schema) -> Schema:
+    """``X | None`` -> ``X``: null is an error for every key (the runtime reads it as None, not the default)."""
+    options = node.get("anyOf")
+    if not isinstance(options, list) or {"type": "null"} not in options:
+        return node
+    kept = [option for option in options if option != {"type": "null"}]
+    rest = {key: value for key, value in node.items() if key != "anyOf"}
+    return {**kept[0], **rest} if len(kept) == 1 else {**rest, "anyOf": kept}
 
 
 def _convert_keyword(key: str, value: Any) -> Any:
@@ -123,6 +136,19 @@ def refine_block_size(block_size: Schema) -> None:
         _when({"n": {"const": n}}, {"properties": {"tile_n": {"enum": [t for t in TILE_SIZES if t <= n]}}})
         for n in TILE_SIZES
     ]
+
+
+def refine_type(preset: Schema, kind: str, *, required: bool) -> None:
+    """The runtime lower-cases ``type`` (another case is only a warning) and defaults it to psa."""
+    case_insensitive = "".join(f"[{char.upper()}{char}]" for char in kind)
+    preset["properties"]["type"] = {
+        "description": preset["properties"]["type"]["description"]
+        + " The runtime lower-cases it" + ("." if required else " and runs a preset without `type` as psa."),
+        "type": "string",
+        "anyOf": [{"const": kind}, {"pattern": f"^{case_insensitive}$"}],
+    }
+    if not required:
+        preset["required"] = [key for key in preset["required"] if key != "type"]
 
 
 def refine_psa_preset(preset: Schema) -> None:

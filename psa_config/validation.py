@@ -171,6 +171,8 @@ def _diagnostic(source: SourceDocument, error: dict[str, Any]) -> Diagnostic | N
 
 
 def _field(loc: tuple[Any, ...]) -> str:
+    if len(loc) >= 2 and isinstance(loc[-1], int) and not isinstance(loc[-2], int) and loc[-2] != "mask_ratios":
+        return f"{loc[-2]}[{loc[-1]}]"  # a list item, e.g. tile_size[1]
     return str(loc[-1]) if loc else "the file"
 
 
