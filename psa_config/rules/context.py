@@ -40,8 +40,15 @@ class WalkedLevel:
     """One level as the runtime walks it: its share runs from where the previous level ended to its end."""
 
     level: int
-    share: float
+    begins: float
+    ends: float
     position: int
+    index: int
+    """Where the level is listed in mask_ratios."""
+
+    @property
+    def share(self) -> float:
+        return self.ends - self.begins
 
 
 def walk(ranges: list[LevelRange], mask_mode: str | None) -> list[WalkedLevel]:
@@ -57,7 +64,7 @@ def walk(ranges: list[LevelRange], mask_mode: str | None) -> list[WalkedLevel]:
     reached = 0.0
     for position, level_range in enumerate(ordered):
         new_reach = max(reached, min(max(level_range.end, 0.0), 1.0))
-        walked.append(WalkedLevel(level_range.level, new_reach - reached, position))
+        walked.append(WalkedLevel(level_range.level, reached, new_reach, position, level_range.index))
         reached = new_reach
     return walked
 

@@ -42,8 +42,9 @@ def check_tile_n(ctx: CheckContext) -> Iterator[Diagnostic]:
         if tile_n & (tile_n - 1):
             yield preset.diagnostic("invalid-tile-n", ("block_size", "tile_n"), f"tile_n {tile_n} is not a power of two")
         elif n is not None and n > 0 and n % tile_n:
+            crash = ": n // tile_n is 0 and the runtime's mask step divides by it (ZeroDivisionError)" if tile_n > n else ""
             yield preset.diagnostic(
-                "invalid-tile-n", ("block_size", "tile_n"), f"tile_n {tile_n} does not divide the key block n = {n}",
+                "invalid-tile-n", ("block_size", "tile_n"), f"tile_n {tile_n} does not divide the key block n = {n}{crash}",
                 fix=f"use a tile_n that divides {n}, e.g. {min(32, n)}",
             )
 
@@ -54,7 +55,9 @@ def check_tile_n(ctx: CheckContext) -> Iterator[Diagnostic]:
     Severity.ERROR,
     summary="new_mask_type supports key blocks n = 32, 64 or 128 only.",
     explanation="""
-The new_mask_type kernel is compiled for key blocks of 32, 64 or 128 tokens.
+The new_mask_type kernel is written for key blocks of 32, 64 or 128 tokens
+(the guide's options); other sizes are outside what it was written and
+measured for.
 """,
     bad="""
       attn_impl: new_mask_type
@@ -70,7 +73,10 @@ def check_new_mask_n(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
         n = preset.block_n()
         if preset.attn_impl == "new_mask_type" and n is not None and n not in NEW_MASK_BLOCK_N:
-            yield preset.diagnostic("new-mask-block-n", ("block_size", "n"), f"new_mask_type supports n = 32, 64 or 128, not {n}")
+            yield preset.diagnostic(
+                "new-mask-block-n", ("block_size", "n"),
+                f"new_mask_type is written for key blocks n = 32, 64 or 128 (the guide's options), not {n}",
+            )
 
 
 @register(

@@ -101,12 +101,21 @@ def check_chain(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 
 def _chain_break(preset: PresetView, previous: LevelRange, current: LevelRange) -> Diagnostic:
+    step = _walked(preset, current)
+    runs = f"[{step.begins:g}, {step.ends:g}]"
     if current.end < previous.end:
+        if preset.mask_mode == "thresholdbound":
+            effect = (f"thresholdbound walks them by their end, so the runtime runs level {current.level} "
+                      f"before level {previous.level}, over {runs}")
+        elif step.share <= TOLERANCE:
+            effect = f"topk walks them as listed, so level {current.level} gets no blocks"
+        else:
+            effect = f"topk walks them as listed, so level {current.level} only gets {runs}"
         return preset.diagnostic(
             "ratio-gap-or-overlap",
             ("mask_ratios", current.level),
             f"level {current.level} ends at {current.end:g}, before level {previous.level} (listed earlier) "
-            f"ends at {previous.end:g}: the levels are out of order and level {current.level} gets no blocks",
+            f"ends at {previous.end:g}: the levels are listed out of order; {effect}",
             fix="list the levels in the order of their ranges",
         )
     kind = "a gap" if current.start > previous.end else "an overlap"
@@ -114,9 +123,13 @@ def _chain_break(preset: PresetView, previous: LevelRange, current: LevelRange) 
         "ratio-gap-or-overlap",
         ("mask_ratios", current.level),
         f"level {current.level} starts at {current.start:g} but level {previous.level} ends at "
-        f"{previous.end:g} ({kind}); the runtime ignores start and runs [{previous.end:g}, {current.end:g}]",
-        fix=f"write `{current.level}: [{previous.end:g}, {current.end:g}]`",
+        f"{previous.end:g} ({kind}); the runtime ignores start and runs {runs}",
+        fix=f"write `{current.level}: [{step.begins:g}, {current.end:g}]`",
     )
+
+
+def _walked(preset: PresetView, listed: LevelRange) -> WalkedLevel:
+    return next(step for step in preset.walk() if step.index == listed.index)
 
 
 @register(
@@ -161,20 +174,29 @@ def check_coverage(ctx: CheckContext) -> Iterator[Diagnostic]:
 def _first_and_last(preset: PresetView, ranges: list[LevelRange]) -> Iterator[Diagnostic]:
     first, last = (ranges[0], ranges[-1]) if ranges else (None, None)
     if first is not None and first.index == 0 and not _close(first.start, 0.0):
+        step = _walked(preset, first)
         yield preset.diagnostic(
             "ratios-not-covering",
             ("mask_ratios", first.level),
             f"the first listed level ({first.level}) starts at {first.start:g}, not 0; "
-            f"the runtime gives it ranks from 0 to {first.end:g}",
+            f"the runtime ignores start and runs it over [{step.begins:g}, {step.ends:g}]",
             fix="list the levels in the order of their ranges, the one starting at 0 first",
         )
     if last is not None and last.index == preset.ratio_count() - 1 and 0.0 <= last.end < 1.0 - TOLERANCE:
         yield preset.diagnostic(
             "ratios-not-covering",
             ("mask_ratios", last.level),
-            f"the last listed level ({last.level}) ends at {last.end:g}, not 1; ranks past it are skipped",
+            f"the last listed level ({last.level}) ends at {last.end:g}, not 1; {_past_the_end(preset, ranges)}",
             fix=f"end the last range at 1: `{last.level}: [{last.start:g}, 1.0]`",
         )
+
+
+def _past_the_end(preset: PresetView, ranges: list[LevelRange]) -> str:
+    reach = max((step.ends for step in preset.walk()), default=0.0)
+    if reach < 1.0 - TOLERANCE:
+        return f"no level reaches past {reach:g}, so the rest is skipped"
+    widest = max(ranges, key=lambda r: r.end)
+    return f"level {widest.level}, listed earlier, ends at {widest.end:g}: the levels are out of order"
 
 
 @register(

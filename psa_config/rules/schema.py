@@ -33,8 +33,10 @@ declare(
     summary="A value of the wrong type (strict: no string numbers, no `yes`).",
     explanation="""
 Types are strict: numbers are not quoted, booleans are `true`/`false`, block
-sizes are integers. The runtime passes values through unchecked, so `"64"`
-or `64.0` reaches a kernel as the wrong type.
+sizes, lengths, steps and divisors are integers (`128`, not `128.0`). The
+runtime passes values through unchecked: a quoted number or `m: 128.0`
+crashes its arithmetic (TypeError), and a boolean key is read for
+truthiness (`0` is false, the string `"false"` is true).
 """,
     bad="""
       block_size:
@@ -60,9 +62,10 @@ declare(
 A model section needs `default_attention`, `video_scale`, `text_length` and
 `attention_configs`. A `psa` preset needs `use_sim_mask`, `block_size`,
 `mask_ratios`, `mask_mode` and `attn_impl`: the runtime's defaults for them
-crash (`use_sim_mask: true` with the default `new_mask_type`) or contradict
-the guide (a missing `mask_ratios` becomes `{}`, which attends only key
-block 0).
+crash (`use_sim_mask` defaults to true, which `new_mask_type`, the default
+kernel, refuses at setup), silently change what runs (with `old_mask_type`
+the default true turns the similarity cap on), or contradict the guide (a
+missing `mask_ratios` becomes `{}`, which attends only key block 0).
 """,
     bad="""
     my_preset:
@@ -90,8 +93,11 @@ declare(
 `type` is `psa` or `dense`; `mask_mode` is `topk` or `thresholdbound`;
 `attn_impl` is `new_mask_type` or `old_mask_type`; `rearrange_method` is
 `Gilbert`, `STA`, `SemanticAware` or `Hybrid`; block sizes `m` and `n` are
-16, 32, 64, 128 or 256. All case-sensitive: the runtime compares strings
-exactly and falls through to a default on a mismatch.
+16, 32, 64, 128 or 256. The runtime lower-cases `type` (another case is only
+a warning, PSA407) and refuses other types; it compares the rest exactly: a
+`mask_mode` other than `thresholdbound` runs topk, an unknown `attn_impl`
+builds no kernel (crash at the first sparse step), an unknown
+`rearrange_method` raises at the first step while rearrangement is on.
 """,
     bad="""
       mask_mode: TopK
