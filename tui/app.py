@@ -19,7 +19,8 @@ from psa_tui import screens
 from psa_config.errors import PsaConfigError
 
 from psa_tui.session import Session
-from psa_tui.summary import dense_lines, model_lines
+from psa_tui.structure import StructureActions
+from psa_tui.summary import dense_lines, malformed_lines, model_lines
 from psa_tui.widgets.diagnostics import DiagnosticsPanel
 from psa_tui.widgets.form import PresetForm
 from psa_tui.widgets.tree import ConfigTree, Target
@@ -27,17 +28,21 @@ from psa_tui.widgets.tree import ConfigTree, Target
 DISK_POLL_SECONDS = 1.0
 
 
-class PsaConfigApp(App[int]):
+class PsaConfigApp(StructureActions, App[int]):
     """Edit one ``attention_config.yaml``."""
 
     CSS_PATH = "app.tcss"
     TITLE = "psa-config"
+    # The footer fits 80 columns: the rarer keys are in F1 help and the palette only.
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+z", "undo", "Undo"),
-        Binding("ctrl+y", "redo", "Redo"),
-        Binding("ctrl+r", "dry_run", "Dry-run"),
+        Binding("ctrl+z", "undo", "Undo", show=False),
+        Binding("ctrl+y", "redo", "Redo", show=False),
+        Binding("ctrl+r", "dry_run", "Dry-run", show=False),
         Binding("f1", "help", "Help"),
+        Binding("f2", "focus_tree", "Tree", show=False),
+        Binding("f3", "focus_form", "Form", show=False),
+        Binding("f4", "focus_diagnostics", "Problems", show=False),
         Binding("ctrl+l", "reload", "Reload", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -60,7 +65,7 @@ class PsaConfigApp(App[int]):
             yield ConfigTree(id="tree")
             yield PresetForm(id="form")
         yield DiagnosticsPanel(id="diagnostics")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in F1 help; the footer fits 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = str(self.session.path)
@@ -131,11 +136,16 @@ class PsaConfigApp(App[int]):
                 form.query_one(f"#{keep_focus}").focus()
 
     async def _fill_form(self, form: PresetForm, target: Target | None) -> None:
+        if not self.session.readable:
+            await form.show_text("The file cannot be read", malformed_lines(self.session))
+            return
         if target is None:
-            await form.show_text("Nothing selected", ["The file has no models yet."])
+            await form.show_text("Nothing selected", ["The file has no models yet: press m to add one."])
             return
         if target.preset is None:
-            await form.show_text(target.model, model_lines(self.session, target.model))
+            model = target.model
+            await form.show_model(model, self.session.section(model), self.session.presets(model),
+                                  model_lines(self.session, model))
             return
         preset = self.session.preset(target.model, target.preset)
         title = _title(target)
@@ -169,13 +179,27 @@ class PsaConfigApp(App[int]):
 
     def _apply_form_edit(self, event: PresetForm.Edit) -> None:
         target = self.target
-        if target is None or target.preset is None:
+        if target is None or not self.session.readable:
             return
-        model, preset, key, value = target.model, target.preset, event.key, event.value
-        self.apply(
-            lambda: self.session.set_value(model, preset, key, value),
-            anchored=lambda: self.session.set_value(model, preset, key, value, edit_anchor=True),
-        )
+        change = self._form_change(target, event)
+        if change is not None:
+            self.apply(lambda: change(False), anchored=lambda: change(True))
+
+    def _form_change(self, target: Target, event: PresetForm.Edit) -> Callable[[bool], bool] | None:
+        """The session call for a form edit; its argument is ``edit_anchor``."""
+        model, key, value = target.model, event.key, event.value
+        if event.scope == "model":
+            if target.preset is not None:
+                return None
+            if key == "default_attention":
+                return lambda _anchor: self.session.set_default(model, value)
+            return lambda anchor: self.session.set_model_value(model, key, value, anchor)
+        preset = target.preset
+        if preset is None:
+            return None
+        if event.remove:
+            return lambda anchor: self.session.remove_value(model, preset, key, anchor)
+        return lambda anchor: self.session.set_value(model, preset, key, value, anchor)
 
     def apply(
         self,
@@ -218,75 +242,6 @@ class PsaConfigApp(App[int]):
         question = f"{message}\n\nEdit the anchor's definition (every user of it changes)?"
         self.push_screen(screens.ConfirmScreen(question, yes="Edit anchor", no="Cancel"), done)
 
-    def _preset_target(self) -> Target | None:
-        target = self.query_one(ConfigTree).target
-        if target is None or target.preset is None:
-            self.notify("Select a preset in the tree first", severity="warning")
-            return None
-        return target
-
-    def _model_of_cursor(self) -> str | None:
-        target = self.query_one(ConfigTree).target
-        if target is None:
-            self.notify("The file has no model to add a preset to", severity="warning")
-            return None
-        return target.model
-
-    def action_new_preset(self) -> None:
-        model = self._model_of_cursor()
-        if model is None:
-            return
-
-        def done(name: str | None) -> None:
-            if name:
-                self.apply(lambda: self.session.new_preset(model, name), Target(model, name))
-
-        self.push_screen(screens.NamePrompt(f"New preset in {model}", self.session.presets(model)), done)
-
-    def action_duplicate_preset(self) -> None:
-        target = self._preset_target()
-        if target is None or target.preset is None:
-            return
-        model, source = target.model, target.preset
-
-        def done(name: str | None) -> None:
-            if name:
-                self.apply(lambda: self.session.duplicate_preset(model, source, name), Target(model, name))
-
-        taken = self.session.presets(model)
-        self.push_screen(screens.NamePrompt(f"Duplicate {source} as", taken, _free_name(f"{source}_copy", taken)), done)
-
-    def action_rename_preset(self) -> None:
-        target = self._preset_target()
-        if target is None or target.preset is None:
-            return
-        model, old = target.model, target.preset
-
-        def done(name: str | None) -> None:
-            if name:
-                self.apply(lambda: self.session.rename_preset(model, old, name), Target(model, name))
-
-        self.push_screen(screens.NamePrompt(f"Rename {old} to", self.session.presets(model), old), done)
-
-    def action_delete_preset(self) -> None:
-        target = self._preset_target()
-        if target is None or target.preset is None:
-            return
-        model, name = target.model, target.preset
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.apply(lambda: self.session.remove_preset(model, name), Target(model))
-
-        self.push_screen(screens.ConfirmScreen(f"Delete preset {name} of {model}?", yes="Delete", no="Keep"), done)
-
-    def action_set_default(self) -> None:
-        target = self._preset_target()
-        if target is not None and target.preset is not None:
-            model, name = target.model, target.preset
-            if self.apply(lambda: self.session.set_default(model, name), target):
-                self.notify(f"{name} is now the default of {model}")
-
     def action_undo(self) -> None:
         if self.session.undo():
             self._show_session(None)
@@ -311,7 +266,8 @@ class PsaConfigApp(App[int]):
             if choice in ("save", "force"):
                 self._save(force=choice == "force")
 
-        self.push_screen(screens.DiffScreen(self.session.diff(), len(self.session.new_errors())), done)
+        screen = screens.DiffScreen(self.session.diff(), self.session.new_errors(), self.session.changed_line_count())
+        self.push_screen(screen, done)
 
     def _save(self, force: bool) -> None:
         try:
@@ -371,6 +327,16 @@ class PsaConfigApp(App[int]):
     def action_help(self) -> None:
         self.push_screen(screens.HelpScreen())
 
+    def action_focus_tree(self) -> None:
+        self.query_one(ConfigTree).focus()
+
+    def action_focus_form(self) -> None:
+        if not self.query_one(PresetForm).focus_first():
+            self.notify("Nothing to edit here", severity="warning")
+
+    def action_focus_diagnostics(self) -> None:
+        self.query_one(DiagnosticsPanel).table.focus()
+
     def action_dry_run(self) -> None:
         target = self._preset_target()
         if target is None or target.preset is None:
@@ -387,11 +353,17 @@ class PsaConfigApp(App[int]):
             ("Save", "Save the file (diff preview first)", self.action_save),
             ("Undo", "Undo the last change", self.action_undo),
             ("Redo", "Redo the last undone change", self.action_redo),
-            ("New preset", "Add an empty preset to the model", self.action_new_preset),
+            ("New preset", "Add a valid PSA preset to the model", self.action_new_preset),
             ("Duplicate preset", "Copy the selected preset under a new name", self.action_duplicate_preset),
             ("Rename preset", "Rename the selected preset", self.action_rename_preset),
             ("Delete preset", "Delete the selected preset (asks first)", self.action_delete_preset),
             ("Set default preset", "Make the selected preset the model's default_attention", self.action_set_default),
+            ("New model", "Add a model section with a dense baseline", self.action_new_model),
+            ("Duplicate model", "Copy the selected model and its presets", self.action_duplicate_model),
+            ("Rename model", "Rename the selected model", self.action_rename_model),
+            ("Delete model", "Delete the selected model and its presets (asks first)", self.action_delete_model),
+            ("Focus the tree", "Move the focus to the tree (F2, or escape in the form)", self.action_focus_tree),
+            ("Focus the diagnostics", "Move the focus to the diagnostics table (F4)", self.action_focus_diagnostics),
             ("Reload from disk", "Read the file again, dropping unsaved changes", self.action_reload),
             ("Help", "Keys and field reference", self.action_help),
         ]
@@ -399,14 +371,6 @@ class PsaConfigApp(App[int]):
             commands.append(("Dry-run preset", "Run the selected preset at a small CPU size", self.action_dry_run))
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
-
-
-def _free_name(base: str, taken: Iterable[str]) -> str:
-    names = set(taken)
-    candidate, number = base, 2
-    while candidate in names:
-        candidate, number = f"{base}{number}", number + 1
-    return candidate
 
 
 def _title(target: Target) -> str:

@@ -11,6 +11,8 @@ from rich.console import RenderableType
 INSTALL_HINT = "Dry-runs need the kernels extra: pip install 'psa-config[kernels]'"
 TUI_HEADS = 1
 """One head: the runner's CPU reduction of the sequence, at half its cost, for an interactive answer."""
+TUI_DATA = "local"
+"""Q/K/V with the locality of real video, so densities (thresholdbound above all) are realistic."""
 
 
 class Progress(Protocol):
@@ -54,6 +56,7 @@ def run(
 
     section = load_text(text, path).model(model)
     request = DryRunRequest(
-        config_path=path, model=model, section=section, presets=[preset], device="cpu", video=video, heads=heads
+        config_path=path, model=model, section=section, presets=[preset], device="cpu", video=video, heads=heads,
+        data=TUI_DATA, command_line=False,
     )
     return report_renderable(run_dry_run(request, progress), fancy=True)

@@ -75,19 +75,34 @@ def render_bar(ranges: Sequence[LevelRange], width: int) -> Text:
     return text
 
 
-def render_legend(ranges: Sequence[LevelRange]) -> Text:
-    text = Text()
-    for level, start, end in ranges:
-        text.append("■ ", style=LEVEL_STYLE.get(level, "red"))
-        text.append(f"{level}: {max(0.0, end - start):.0%}  ")
+def render_legend(ranges: Sequence[LevelRange], width: int | None = None) -> Text:
+    """Each level's swatch and share; lines break between entries, never inside one."""
+    entries = [_legend_entry(level, start, end) for level, start, end in ranges]
+    text = Text(no_wrap=True)
+    used = 0
+    for entry in entries:
+        gap = 2 if used else 0
+        if width is not None and used and used + gap + entry.cell_len > width:
+            text.append("\n")
+            used, gap = 0, 0
+        text.append(" " * gap)
+        text.append_text(entry)
+        used += gap + entry.cell_len
     return text
+
+
+def _legend_entry(level: int, start: float, end: float) -> Text:
+    entry = Text()
+    entry.append("■ ", style=LEVEL_STYLE.get(level, "red"))
+    entry.append(f"{level}: {max(0.0, end - start):.0%}")
+    return entry
 
 
 def describe_density(mask_mode: Any, ranges: Sequence[LevelRange]) -> str:
     density = expected_density(mask_mode, ranges)
     if density is None:
-        return "expected FLOP density: depends on the scores (thresholdbound)"
-    return f"expected FLOP density {density:.3f}  (sparsity {1 - density:.1%})"
+        return "FLOP density: set by the scores (thresholdbound)"
+    return f"FLOP density {density:.3f} (sparsity {1 - density:.1%})"
 
 
 def _is_number(value: Any) -> bool:

@@ -38,6 +38,8 @@ class Session:
     redo_stack: list[str] = field(default_factory=list)
     notes: tuple[str, ...] = ()
     """The engine's messages about the last edit (e.g. that an anchor was edited)."""
+    readable: bool = True
+    """False while the text is not a YAML mapping (malformed): nothing can be edited until it is fixed."""
 
     @classmethod
     def open(cls, path: str | Path) -> Session:
@@ -66,6 +68,7 @@ class Session:
         """Re-check the current text; keep the last readable data if it no longer parses."""
         self.diagnostics = check_text(self.text, str(self.path))
         parsed = parse_lenient(self.text)
+        self.readable = parsed is not None
         if parsed is not None:
             self.data = parsed
 
@@ -137,6 +140,27 @@ class Session:
     def set_value(self, model: str, preset: str, key: str, value: Any, edit_anchor: bool = False) -> bool:
         return self.edit(lambda doc: doc.set_value(model, preset, key, value), edit_anchor)
 
+    def remove_value(self, model: str, preset: str, key: str, edit_anchor: bool = False) -> bool:
+        """Delete a preset key: the runtime then uses its default."""
+        return self.edit(lambda doc: doc.remove_value(model, preset, key), edit_anchor)
+
+    def set_model_value(self, model: str, key: str, value: Any, edit_anchor: bool = False) -> bool:
+        return self.edit(lambda doc: doc.set_model_value(model, key, value), edit_anchor)
+
+    def new_model(self, name: str, template: str | None = None) -> bool:
+        """A model with a dense baseline, or a copy of model ``template``."""
+        return self.edit(lambda doc: doc.add_model(name, template))
+
+    def remove_model(self, name: str) -> bool:
+        from psa_config.edit.models import remove_model
+
+        return self.edit(lambda doc: remove_model(doc, name))
+
+    def rename_model(self, old: str, new: str) -> bool:
+        from psa_config.edit.models import rename_model
+
+        return self.edit(lambda doc: rename_model(doc, old, new))
+
     def new_preset(self, model: str, name: str) -> bool:
         return self.edit(lambda doc: doc.add_preset(model, name))
 
@@ -154,11 +178,22 @@ class Session:
 
     # --- disk ------------------------------------------------------------
 
+    def malformed(self) -> list[Diagnostic]:
+        """The located errors that keep the text from being read (empty when it reads)."""
+        return [] if self.readable else [d for d in self.diagnostics if d.is_error]
+
     def diff(self) -> str:
         """Unified diff from the saved text to the current one."""
         from psa_config.edit import unified_diff
 
         return unified_diff(self.saved_text, self.text, str(self.path))
+
+    def changed_line_count(self) -> int:
+        """Lines of the file the unsaved edits change: a replaced line counts once, not as - and +."""
+        from psa_config.edit.diff import changed_lines
+
+        before, after = changed_lines(self.saved_text, self.text)
+        return sum(max(len(old), len(new)) for old, new in zip(before, after))
 
     def new_errors(self) -> list[Diagnostic]:
         """Errors the current text has that the saved one did not (saving them needs force)."""

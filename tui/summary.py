@@ -1,33 +1,45 @@
-"""Read-only pages of the form: a model's geometry and a dense preset."""
+"""Read-only text of the form: under a model's fields, a dense preset, a file that cannot be read."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
+
 from psa_tui.session import Session
 
 
 def model_lines(session: Session, model: str) -> list[str]:
-    section = session.section(model)
-    scale = section.get("video_scale") if isinstance(section.get("video_scale"), dict) else {}
-    divisors = ", ".join(f"{key} {value}" for key, value in scale.items()) or "missing"
+    """What the model page shows under the model's fields."""
     diagnostics = session.diagnostics_for(model)
     errors = sum(d.is_error for d in diagnostics)
     return [
-        f"default_attention  {section.get('default_attention', '(missing)')}",
-        f"video_scale        {divisors}",
-        f"text_length        {section.get('text_length', '(missing)')}",
-        f"presets            {', '.join(session.presets(model)) or 'none'}",
-        f"diagnostics        {errors} error(s), {len(diagnostics) - errors} warning(s)",
         "",
-        "n: new preset in this model (select a preset for c/r/x/d)",
+        f"presets      {escape(', '.join(session.presets(model)) or 'none')}",
+        f"diagnostics  {errors} error(s), {len(diagnostics) - errors} warning(s)",
+        "",
+        "[dim]In the tree: n new preset, m new model; on this model c copies it,",
+        "r renames it, x deletes it.[/]",
     ]
 
 
 def dense_lines(preset: dict[str, Any]) -> list[str]:
     return [
-        f"type         {preset.get('type', '(missing)')}",
-        f"description  {preset.get('description', '')}",
+        f"type         {escape(str(preset.get('type', '(missing)')))}",
+        f"description  {escape(str(preset.get('description', '')))}",
         "",
         "A dense preset is full attention: it has no other fields.",
     ]
+
+
+def malformed_lines(session: Session) -> list[str]:
+    """The located errors that keep the file from being read, and how to get going again."""
+    lines = ["[b red]This file is not valid YAML, so it cannot be edited here.[/]", ""]
+    for d in session.malformed():
+        lines.append(f"[red]line {d.line}, column {d.column}[/]: {escape(d.code)} {escape(d.full_message())}")
+    lines += [
+        "",
+        "Fix it in your editor, save, then press ctrl+l here to reload",
+        "(a change on disk is also noticed within a second).",
+    ]
+    return lines

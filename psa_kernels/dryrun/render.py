@@ -27,10 +27,15 @@ def is_fancy(stream: TextIO) -> bool:
     return use_color(os.environ, stream)
 
 
+PLAIN_WIDTH = 10_000
+"""Off a terminal nothing is wrapped: a line is as long as its text (files and pipes keep sentences whole)."""
+
+
 def console_for(stream: TextIO) -> Console:
     if is_fancy(stream):
         return Console(file=stream)
-    return Console(file=stream, color_system=None, force_terminal=False, width=100, emoji=False, highlight=False)
+    return Console(file=stream, color_system=None, force_terminal=False, width=PLAIN_WIDTH, emoji=False,
+                   highlight=False, soft_wrap=True)
 
 
 def print_report(report: DryRunReport, stream: TextIO | None = None) -> None:
@@ -55,7 +60,7 @@ def header(report: DryRunReport) -> Group:
         lines.append(
             Text(
                 f"REDUCED SIZE: {r.reason}. Requested {w}x{h}x{f} (seq {r.requested_seq_len}, "
-                f"{r.requested_heads} heads, batch {r.requested_batch}); ran the size below.",
+                f"{_count(r.requested_heads, 'head')}, batch {r.requested_batch}); ran the size below.",
                 style="bold yellow",
             )
         )
@@ -137,7 +142,8 @@ def _time_rows(table: Table, preset: PresetResult, report: DryRunReport) -> None
                       else "kernel/ideal: CUDA only (the CPU runs the reference)")
         table.add_row("kernel", f"{t.kernel_ms:.2f} {unit}", efficiency)
     table.add_row("total", f"{t.total_ms:.2f} {unit}", f"dense SDPA {preset.dense_ms:.2f} {unit}")
-    table.add_row("speedup", f"{preset.speedup:.2f}x", f"kernel only {preset.kernel_speedup:.2f}x")
+    if report.device == "cuda":  # a CPU run times the reference, which does not skip work: no speedup to show
+        table.add_row("speedup", f"{preset.speedup:.2f}x", f"kernel only {preset.kernel_speedup:.2f}x")
 
 
 def _error_rows(table: Table, preset: PresetResult) -> None:
@@ -149,6 +155,10 @@ def _error_rows(table: Table, preset: PresetResult) -> None:
         table.add_row("error vs reference", "n/a", e.reference_note or "")
     else:
         table.add_row("error vs reference", f"rel L2 {e.reference_rel_l2:.2e}", f"{len(e.reference_blocks)} sampled query blocks")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _bytes(count: int) -> str:

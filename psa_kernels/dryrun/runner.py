@@ -20,6 +20,10 @@ DATA_KINDS: tuple[str, ...] = ("random", "local")
 CUDA_REPEAT = 20
 CPU_REPEAT = 1
 REFERENCE_BLOCKS = 8
+CPU_NOTE = (
+    "CPU run: the density per level and the error against dense attention are what the preset does; "
+    "the times are of the PyTorch reference and say nothing about GPU speed (no speedup is shown)"
+)
 
 
 class DryRunInputError(ValueError):
@@ -58,6 +62,8 @@ class DryRunRequest:
     seed: int = 0
     full_size: bool = False
     preset_warnings: dict[str, list[Finding]] = field(default_factory=dict)
+    command_line: bool = True
+    """Whether the report may name command-line options (``--full-size``); the TUI has none."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,8 @@ def plan_generated(request: DryRunRequest, device: torch.device) -> Plan:
 
 def _reduction_reason(request: DryRunRequest) -> str:
     cap = f"sequence <= {geo.CPU_MAX_TOKENS} tokens, <= {geo.CPU_MAX_HEADS} heads, batch 1"
+    if not request.command_line:
+        return f"on the CPU the reference implementation runs at a reduced size ({cap})"
     why = "no CUDA device" if request.device is None else "--device cpu"
     return f"{why}: the reference implementation runs at a reduced size ({cap}); use --full-size to override"
 
@@ -239,13 +247,11 @@ def device_name(device: torch.device) -> str:
 def run_notes(request: DryRunRequest, device: torch.device) -> list[str]:
     notes = []
     if device.type != "cuda":
-        notes.append(
-            "CPU run: times are wall-clock times of the PyTorch reference, not of the Triton kernels; "
-            "the error against the reference is not measured (the kernel is the reference)"
-        )
+        notes.append(CPU_NOTE)
     if request.qkv_path is None and request.data == "random":
+        hint = " (try --data local or --qkv FILE)" if request.command_line else ""
         notes.append(
             "random data: attention is nearly flat, so thresholdbound presets keep far more blocks than on "
-            "real video (try --data local or --qkv FILE)"
+            f"real video{hint}"
         )
     return notes

@@ -55,14 +55,17 @@ async def test_form_shows_the_right_widgets_and_values(config_path: Path) -> Non
         assert "0.100" in str(density.render())  # .05 + .05/2 + .05/4 + .1/8
 
 
-async def test_dense_and_model_pages_are_read_only(config_path: Path) -> None:
+async def test_dense_page_is_read_only_and_a_model_shows_its_fields(config_path: Path) -> None:
     app = PsaConfigApp(config_path)
     async with app.run_test() as pilot:
         await select(app, pilot, Target("Wan2.1_1.3b", "baseline"))
         form = app.query_one(PresetForm)
         assert not form.query_one("#psa-page").display and "dense" in str(form.query_one("#text-page").render())
         await select(app, pilot, Target("Wan2.1_1.3b"))
-        assert "default_attention  psa_balanced" in str(form.query_one("#text-page").render())
+        assert form.query_one("#model-page").display and not form.query_one("#psa-page").display
+        assert form.query_one("#model-default-attention", Select).value == "psa_balanced"
+        assert form.query_one("#model-text-length", Input).value == "0"
+        assert "psa_topk" in str(form.query_one("#text-page").render())
 
 
 async def test_density_follows_typing(config_path: Path) -> None:

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from psa_config.model import PsaPreset
-from psa_tui.pyramid import describe_density, expected_density, ranges_from_raw, render_bar, segment_widths
+from psa_tui.pyramid import describe_density, expected_density, ranges_from_raw, render_bar, render_legend, segment_widths
 
 LEVELS = (1, 2, 4, 8, 0)
 
@@ -56,10 +56,24 @@ def test_density_hand_computed() -> None:
 def test_thresholdbound_has_no_fixed_density() -> None:
     ranges = ranges_from_raw({1: [0, 0.4], 0: [0.4, 1]})
     assert expected_density("thresholdbound", ranges) is None
-    assert "depends on the scores" in describe_density("thresholdbound", ranges)
+    assert "set by the scores" in describe_density("thresholdbound", ranges)
 
 
 def test_raw_ranges_drop_what_is_not_a_range() -> None:
     raw = {1: [0, 0.5], 2: "x", 4: [0.5], 8: [True, 0.7], "0": [0.7, 1], 0: [0.7, 1.0]}
     assert ranges_from_raw(raw) == [(1, 0.0, 0.5), (0, 0.7, 1.0)]
     assert ranges_from_raw(None) == []
+
+
+@given(chains(), st.integers(9, 80))
+def test_legend_lines_fit_and_never_split_a_swatch_from_its_label(ranges: list[tuple[int, float, float]], width: int) -> None:
+    lines = render_legend(ranges, width).plain.split("\n")
+    assert all(len(line) <= width for line in lines)
+    entries = [entry for line in lines for entry in line.split("  ")]
+    assert entries == [f"■ {level}: {max(0.0, end - start):.0%}" for level, start, end in ranges]
+
+
+def test_legend_takes_two_lines_at_80_columns() -> None:
+    ranges = [(1, 0.0, 0.4), (2, 0.4, 0.5), (4, 0.5, 0.6), (8, 0.6, 0.8), (0, 0.8, 1.0)]
+    assert render_legend(ranges, 30).plain == "■ 1: 40%  ■ 2: 10%  ■ 4: 10%\n■ 8: 20%  ■ 0: 20%"
+    assert "\n" not in render_legend(ranges, 50).plain

@@ -1,13 +1,16 @@
-"""Preview the unified diff before saving; offers a forced save when the text has errors."""
+"""Preview the unified diff before saving; a text with new errors needs an explicit forced save."""
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from psa_config.diagnostics import Diagnostic
 
 
 class DiffScreen(ModalScreen[str]):
@@ -18,15 +21,22 @@ class DiffScreen(ModalScreen[str]):
         Binding("escape,n", "choose('cancel')", "Cancel"),
     ]
 
-    def __init__(self, diff: str, errors: int) -> None:
+    def __init__(self, diff: str, new_errors: list[Diagnostic], changed_lines: int) -> None:
         super().__init__()
         self.diff = diff
-        self.errors = errors
+        self.new_errors = new_errors
+        self.changed_lines = changed_lines
+
+    @property
+    def errors(self) -> int:
+        return len(self.new_errors)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self._summary(), classes="question")
+            yield Label(self.summary(), classes="question")
             with VerticalScroll(id="diff-view"):
+                for d in self.new_errors:
+                    yield Label(f"[red]line {d.line}:{d.column} {escape(d.code)}[/] {escape(d.message)}", classes="error-line")
                 yield Static(colour_diff(self.diff or "(no changes)"), id="diff-text")
             with Horizontal(classes="buttons"):
                 if self.errors:
@@ -35,17 +45,21 @@ class DiffScreen(ModalScreen[str]):
                     yield Button("Save (y)", variant="success", id="save")
                 yield Button("Cancel (n)", variant="primary", id="cancel")
 
-    def _summary(self) -> str:
-        lines = sum(1 for line in self.diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+    def on_mount(self) -> None:
+        self.query_one("#diff-view").focus()  # arrows and page keys scroll the diff
+
+    def summary(self) -> str:
+        count = self.changed_lines
+        changed = f"{count} line{'s' if count != 1 else ''} changed"
         verdict = f"; it adds {self.errors} error(s): saving needs force" if self.errors else ""
-        return f"Save these changes? {lines} changed line(s){verdict}"
+        return f"Save these changes? {changed}{verdict}"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "cancel")
 
     def action_choose(self, choice: str) -> None:
         if choice == "save" and self.errors:
-            self.notify("The text has errors: use 'Save with errors' to force", severity="warning")
+            self.notify("The text has new errors: use 'Save with errors' to force", severity="warning")
             return
         self.dismiss(choice)
 

@@ -7,6 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.validation import Number
 from textual.widgets import Input, Label, Static
@@ -29,6 +30,27 @@ class PyramidBar(Static):
         return render_bar(self.ranges, max(10, self.size.width))
 
 
+class PyramidLegend(Static):
+    """Each level's share; wraps between entries (a swatch stays with its label)."""
+
+    def __init__(self, ranges: list[LevelRange], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ranges = ranges
+
+    def set_ranges(self, ranges: list[LevelRange]) -> None:
+        self.ranges = ranges
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        return render_legend(self.ranges, self._width())
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return render_legend(self.ranges, width).plain.count("\n") + 1
+
+    def _width(self) -> int | None:
+        return self.content_region.width or None
+
+
 class PyramidEditor(Vertical):
     """Edits ``mask_ratios`` level by level; bar and density follow every keystroke."""
 
@@ -40,6 +62,16 @@ class PyramidEditor(Vertical):
             self.level = level
             self.bounds = bounds
 
+    class InvalidBound(Message):
+        """The user left a bound that is not a number from 0 to 1."""
+
+        def __init__(self, level: int, widget_id: str, text: str, reason: str) -> None:
+            super().__init__()
+            self.level = level
+            self.widget_id = widget_id
+            self.text = text
+            self.reason = reason
+
     def __init__(self, mask_ratios: Any, mask_mode: Any, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.mask_mode = mask_mode
@@ -49,7 +81,7 @@ class PyramidEditor(Vertical):
         yield Horizontal(
             Label("mask_ratios", classes="field-label"), PyramidBar(self.ranges, id="pyramid-bar"), classes="level-row"
         )
-        yield Label(render_legend(self.ranges), id="pyramid-legend")
+        yield PyramidLegend(self.ranges, id="pyramid-legend")
         yield Label(describe_density(self.mask_mode, self.ranges), id="pyramid-density")
         for index, (level, start, end) in enumerate(self.ranges):
             yield Horizontal(
@@ -95,7 +127,7 @@ class PyramidEditor(Vertical):
 
     def _redraw(self, ranges: list[LevelRange]) -> None:
         self.query_one(PyramidBar).set_ranges(ranges)
-        self.query_one("#pyramid-legend", Label).update(render_legend(ranges))
+        self.query_one(PyramidLegend).set_ranges(ranges)
         self.query_one("#pyramid-density", Label).update(describe_density(self.mask_mode, ranges))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -110,6 +142,13 @@ class PyramidEditor(Vertical):
         bounds = self.range_for(widget)
         if bounds is not None:
             self.post_message(self.RangeEdited(*bounds))
+            return
+        parts = (widget.id or "").split("-")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(self.ranges):
+            result = widget.validate(widget.value)
+            if result is not None and not result.is_valid:
+                reason = f"{widget.value.strip()!r} is not a number from 0 to 1; not applied"
+                self.post_message(self.InvalidBound(self.ranges[int(parts[1])][0], widget.id or "", widget.value, reason))
 
     def range_for(self, widget: Input) -> tuple[int, list[float]] | None:
         """(level, [start, end]) of the row holding ``widget``, or None if a bound is invalid."""

@@ -23,14 +23,15 @@ class Target:
 
 
 class ConfigTree(Tree[Target]):
-    """Models and presets. Preset operations are bound here (and in the command palette)."""
+    """Models and presets. c/r/x act on the preset or model under the cursor (also in the command palette)."""
 
     BINDINGS = [
         Binding("n", "app.new_preset", "New"),
-        Binding("c", "app.duplicate_preset", "Copy"),
-        Binding("r", "app.rename_preset", "Rename"),
-        Binding("x,delete", "app.delete_preset", "Delete"),
+        Binding("c", "app.copy_selected", "Copy"),
+        Binding("r", "app.rename_selected", "Rename"),
+        Binding("x,delete", "app.delete_selected", "Del"),
         Binding("d", "app.set_default", "Default"),
+        Binding("m", "app.new_model", "Model"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
