@@ -6,8 +6,13 @@ stable sort per row plus:
 * ``topk``: the rank -> level vector is the same for every row, so it is
   built once on the host and scattered back through the sort order;
 * ``thresholdbound``: each row's level ends are counted over the row's
-  cumulative scores, walked (clamp, 6% floor, alignment), and each rank's
-  level is written back through the sort order.
+  cumulative shares (cumulative sum over its last element, the row's total),
+  walked (no rank under a threshold keeps the previous end, clamp, level 1's
+  absolute 6% floor, alignment), and each rank's level is written back
+  through the sort order.
+
+The walk here is written independently of the reference's; both are tested
+against a brute-force oracle and the runtime's own level assignments.
 
 On CUDA (and under the Triton interpreter) with float32 scores, ``topk`` is
 one Triton launch for rows of up to ``TRITON_SORT_KEYS`` key blocks and
@@ -16,8 +21,9 @@ one Triton launch for rows of up to ``TRITON_SORT_KEYS`` key blocks and
 (``tl.sort``, descending, ties by index as in the stable sort), so its order
 is ``torch.sort(stable=True)``'s. Longer rows (over ``THRESHOLD_SORT_KEYS``
 for ``thresholdbound``) sort with ``torch.sort``. The cumulative sum stays
-``torch.cumsum`` over the sorted scores, the reference's own op, so every
-threshold count compares the same float32 values. Elsewhere (CPU without the
+``torch.cumsum`` over the sorted scores, the reference's own op, and the walk
+divides by the row's total with IEEE rounding (``tl.div_rn``), so every
+threshold count compares the same float32 shares as the reference. Elsewhere (CPU without the
 interpreter, other dtypes, rows longer than ``MAX_TRITON_KEYS``) the PyTorch
 path runs.
 """
@@ -25,9 +31,7 @@ path runs.
 from __future__ import annotations
 
 import functools
-import math
 import os
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import torch
@@ -131,11 +135,11 @@ def _assign_triton(scores: torch.Tensor, preset: PsaPreset, sort_warps: int | No
     else:
         sorted_scores, order = flat.sort(dim=-1, descending=True, stable=True)
     cumulative = sorted_scores.cumsum(dim=-1)
-    walk = sorted(preset.levels_in_order(), key=lambda item: item[2])
+    walk = reference.walk_order(preset)
     count = len(walk)
     padded = walk + [(0, 1.0, 1.0)] * (5 - count)
     limits = [float(end) + reference.THRESHOLD_EPS for _, _, end in padded]
-    floor = min(nk, math.floor(reference.LEVEL1_FLOOR * nk) + 1)
+    floor = reference.level1_floor(nk)
     constants = {}
     for position, (level, _start, _end) in enumerate(padded):
         constants[f"LV{position}"] = level
@@ -149,52 +153,53 @@ def _assign_triton(scores: torch.Tensor, preset: PsaPreset, sort_warps: int | No
 def _topk_ranks(
     nk: int, block_n: int, tile_n: int, walk: tuple[tuple[int, float, float], ...], device: torch.device
 ) -> torch.Tensor:
-    """Level of each rank (int8 ``[Nk]`` on ``device``), from the reference walk on one row; cached."""
-    stand_in = _WalkOnly(walk, block_n, tile_n)
+    """Level of each rank (int8 ``[Nk]`` on ``device``): the same quotas for every row; cached."""
     by_rank = torch.zeros(nk, dtype=torch.int8)
-    for level, start, stop in reference.level_ends(torch.zeros(1, nk, dtype=torch.float64), stand_in):  # type: ignore[arg-type]
-        by_rank[int(start[0]) : int(stop[0])] = level
+    start = 0
+    for level, _start, end in walk:
+        stop = max(start, reference.topk_end(nk, end))
+        stop = start + _aligned_length(stop - start, reference.alignment(level, block_n, tile_n), nk - start)
+        by_rank[start:stop] = level
+        start = stop
     return by_rank.to(device)
 
 
-class _WalkOnly:
-    """The preset fields :func:`reference.level_ends` reads for ``topk``, rebuilt from a hashable key."""
-
-    mask_mode = "topk"
-
-    def __init__(self, walk: tuple[tuple[int, float, float], ...], block_n: int, tile_n: int) -> None:
-        self._walk = list(walk)
-        self.block_size = SimpleNamespace(n=block_n, tile_n=tile_n)
-
-    def levels_in_order(self) -> list[tuple[int, float, float]]:
-        return self._walk
+def _aligned_length(length: int, multiple: int, room: int) -> int:
+    """``length`` rounded up to ``multiple``, or down when rounding up needs more than ``room``."""
+    up = -(-length // multiple) * multiple
+    return up if up <= room else length // multiple * multiple
 
 
 def _threshold_ranks(sorted_scores: torch.Tensor, preset: PsaPreset) -> torch.Tensor:
     """Level of each rank of each row (int8, same shape as ``sorted_scores``)."""
     nk = sorted_scores.shape[-1]
-    walk = sorted(preset.levels_in_order(), key=lambda item: item[2])
-    cumulative = sorted_scores.cumsum(dim=-1).contiguous()
-    limits = torch.tensor([end + reference.THRESHOLD_EPS for _, _, end in walk], dtype=cumulative.dtype,
-                          device=cumulative.device)
-    raw = torch.searchsorted(cumulative, limits.expand(*cumulative.shape[:-1], len(walk)).contiguous(), right=True) + 1
-    floor = min(nk, math.floor(reference.LEVEL1_FLOOR * nk) + 1)
+    walk = reference.walk_order(preset)
+    cumulative = sorted_scores.cumsum(dim=-1)
+    shares = cumulative / cumulative[..., -1:]
+    floor = reference.level1_floor(nk)
     size = preset.block_size
-    previous = torch.zeros(cumulative.shape[:-1], dtype=torch.long, device=cumulative.device)
+    previous = torch.zeros(shares.shape[:-1], dtype=torch.long, device=shares.device)
     ends = []
-    for position, (level, _start, _end) in enumerate(walk):
-        stop = raw[..., position].clamp(max=nk)
+    for level, _start, end in walk:
+        count = (shares <= end + reference.THRESHOLD_EPS).sum(dim=-1)
+        stop = torch.where(count > 0, count + 1, previous).clamp(max=nk)
         stop = torch.maximum(stop, previous)
         if level == 1:
-            stop = torch.maximum(stop, (previous + floor).clamp(max=nk))
-        stop = reference.align_end(previous, stop, reference.alignment(level, size.n, size.tile_n), nk)
+            stop = stop.clamp(min=floor)
+        multiple = reference.alignment(level, size.n, size.tile_n)
+        length = stop - previous
+        up = (length + multiple - 1) // multiple * multiple
+        stop = previous + torch.where(previous + up > nk, length // multiple * multiple, up)
         ends.append(stop)
         previous = stop
-    ends_tensor = torch.stack(ends, dim=-1).contiguous()
-    ranks = torch.arange(nk, device=cumulative.device).expand(cumulative.shape).contiguous()
-    interval = torch.searchsorted(ends_tensor, ranks, right=True)
-    walk_levels = torch.tensor([level for level, _, _ in walk] + [0], dtype=torch.int8, device=cumulative.device)
-    return walk_levels[interval]
+    ranks = torch.arange(nk, device=shares.device)
+    by_rank = torch.zeros(shares.shape, dtype=torch.int8, device=shares.device)
+    start = torch.zeros_like(previous)
+    for (level, _start, _end), stop in zip(walk, ends):
+        inside = (ranks >= start[..., None]) & (ranks < stop[..., None])
+        by_rank = torch.where(inside, torch.tensor(level, dtype=torch.int8, device=shares.device), by_rank)
+        start = stop
+    return by_rank
 
 
 if triton is not None:
@@ -225,20 +230,21 @@ if triton is not None:
             tl.store(ORDER + row * nk + cols, index, mask=ok)
 
     @triton.jit
-    def _walk_step(cum, ok, previous, nk, floor, limit, LEVEL: tl.constexpr, ALIGN: tl.constexpr):
-        raw = tl.sum((ok & (cum <= limit)).to(tl.int32), axis=0) + 1
-        stop = tl.minimum(tl.maximum(raw, previous), nk)
-        if LEVEL == 1:
-            stop = tl.maximum(stop, tl.minimum(previous + floor, nk))
+    def _walk_step(share, ok, previous, nk, floor, limit, LEVEL: tl.constexpr, ALIGN: tl.constexpr):
+        count = tl.sum((ok & (share <= limit)).to(tl.int32), axis=0)
+        stop = tl.where(count > 0, count + 1, previous)
+        stop = tl.minimum(tl.maximum(stop, previous), nk)
+        if LEVEL == 1:  # an absolute rank index, whatever level walked before
+            stop = tl.maximum(stop, floor)
         length = stop - previous
         up = (length + ALIGN - 1) // ALIGN * ALIGN
         down = length // ALIGN * ALIGN
         return previous + tl.where(previous + up > nk, down, up)
 
     @triton.jit
-    def _walk_place(cum, ok, cols, previous, level, nk, floor, limit, LEVEL: tl.constexpr, ALIGN: tl.constexpr):
+    def _walk_place(share, ok, cols, previous, level, nk, floor, limit, LEVEL: tl.constexpr, ALIGN: tl.constexpr):
         """One step of the walk: this level's end, and the ranks from ``previous`` to it given ``LEVEL``."""
-        end = _walk_step(cum, ok, previous, nk, floor, limit, LEVEL, ALIGN)
+        end = _walk_step(share, ok, previous, nk, floor, limit, LEVEL, ALIGN)
         return end, tl.where((cols >= previous) & (cols < end), LEVEL, level)
 
     @triton.jit
@@ -253,15 +259,17 @@ if triton is not None:
         cols = tl.arange(0, BLOCK)
         ok = cols < nk
         cum = tl.load(CUM + row * nk + cols, mask=ok, other=0.0)
+        # the runtime's shares: cumulative / total, IEEE-rounded like torch's division
+        share = tl.div_rn(cum, tl.load(CUM + row * nk + nk - 1))
         level = tl.zeros([BLOCK], tl.int32)
-        end, level = _walk_place(cum, ok, cols, 0, level, nk, floor, lim0, LV0, AL0)
+        end, level = _walk_place(share, ok, cols, 0, level, nk, floor, lim0, LV0, AL0)
         if NWALK > 1:
-            end, level = _walk_place(cum, ok, cols, end, level, nk, floor, lim1, LV1, AL1)
+            end, level = _walk_place(share, ok, cols, end, level, nk, floor, lim1, LV1, AL1)
         if NWALK > 2:
-            end, level = _walk_place(cum, ok, cols, end, level, nk, floor, lim2, LV2, AL2)
+            end, level = _walk_place(share, ok, cols, end, level, nk, floor, lim2, LV2, AL2)
         if NWALK > 3:
-            end, level = _walk_place(cum, ok, cols, end, level, nk, floor, lim3, LV3, AL3)
+            end, level = _walk_place(share, ok, cols, end, level, nk, floor, lim3, LV3, AL3)
         if NWALK > 4:
-            end, level = _walk_place(cum, ok, cols, end, level, nk, floor, lim4, LV4, AL4)
+            end, level = _walk_place(share, ok, cols, end, level, nk, floor, lim4, LV4, AL4)
         index = tl.load(ORDER + row * nk + cols, mask=ok, other=0)
         tl.store(LEVELS + row * nk + index, level.to(tl.int8), mask=ok)

@@ -9,8 +9,9 @@ Choices where the specification leaves room (documented again where they apply):
   does), on the CPU, by :func:`psa_kernels.sampling.sample_offsets`.
 * Sorting ranks ties by key-block index (stable descending sort).
 * Alignment applies in both ``topk`` and ``thresholdbound``; a level's
-  interval starts at the previous level's *aligned* end. In
-  ``thresholdbound`` the 6% floor of level 1 is applied before alignment.
+  interval starts at the previous level's *aligned* end.
+* ``thresholdbound`` divides the cumulative sum by its last element (the
+  row's total, as the runtime does), in the scores' own precision.
 * ``causal`` (an old_mask_type option the specification does not define
   further): a level-1 key at token position ``t`` is visible to query ``s``
   when ``t <= s``; a pooled key covering tokens ``[p*l, (p+1)*l)`` is
@@ -84,10 +85,10 @@ def estimate_importance(
 
 
 def alignment(level: int, block_n: int, tile_n: int) -> int:
-    """``a(level) = ceil(level / (n / tile_n))``; 1 for level 0."""
+    """``a(level) = ceil(level / (n / tile_n))``; 1 for level 0 (``n // tile_n`` as the runtime divides)."""
     if level == 0:
         return 1
-    return max(1, math.ceil(level * tile_n / block_n))
+    return max(1, math.ceil(level / max(1, block_n // tile_n)))
 
 
 def align_end(start: torch.Tensor, end: torch.Tensor, multiple: int, total: int) -> torch.Tensor:
@@ -98,34 +99,63 @@ def align_end(start: torch.Tensor, end: torch.Tensor, multiple: int, total: int)
     return start + torch.where(start + up > total, down, up)
 
 
+def walk_order(preset: PsaPreset) -> list[tuple[int, float, float]]:
+    """(level, start, end) in walk order: file order for ``topk``, by ``end`` for ``thresholdbound``.
+
+    ``sorted`` is stable, so equal ends keep file order, as the runtime's ``sorted`` does.
+    """
+    walk = preset.levels_in_order()
+    if preset.mask_mode == "thresholdbound":
+        return sorted(walk, key=lambda item: item[2])
+    return walk
+
+
+def topk_end(nk: int, end: float) -> int:
+    """``min(Nk, floor(Nk * end))`` with the product in double precision, as the runtime computes it."""
+    return min(nk, math.floor(nk * end))
+
+
+def level1_floor(nk: int) -> int:
+    """The absolute rank index level 1's end is raised to in ``thresholdbound``."""
+    return min(nk, math.floor(nk * LEVEL1_FLOOR) + 1)
+
+
+def cumulative_shares(sorted_scores: torch.Tensor) -> torch.Tensor:
+    """``c_k``: the cumulative sum of the sorted scores divided by the row's total (its last element)."""
+    cumulative = sorted_scores.cumsum(dim=-1)
+    return cumulative / cumulative[..., -1:]
+
+
+def threshold_end(shares: torch.Tensor, end: float, previous: torch.Tensor) -> torch.Tensor:
+    """``count + 1`` where ``count`` ranks have ``c_k <= end + 1e-6``; the previous end where none has."""
+    count = (shares <= end + THRESHOLD_EPS).sum(dim=-1)
+    return torch.where(count > 0, count + 1, previous)
+
+
 def level_ends(
     sorted_scores: torch.Tensor, preset: PsaPreset
 ) -> list[tuple[int, torch.Tensor, torch.Tensor]]:
     """(level, start, end) rank intervals per row, in walk order (section 3).
 
-    ``sorted_scores`` is ``[..., Nk]`` sorted descending; starts and ends are
-    ``[...]`` int64 tensors. ``start`` values of ``mask_ratios`` are never read.
+    ``sorted_scores`` is ``[..., Nk]`` sorted descending, not necessarily
+    normalised; starts and ends are ``[...]`` int64 tensors. ``start`` values
+    of ``mask_ratios`` are never read. Level 1's floor is applied before
+    alignment, which cannot move it (``a(1) = 1`` whenever ``tile_n <= n``).
     """
     nk = sorted_scores.shape[-1]
-    shape = sorted_scores.shape[:-1]
-    device = sorted_scores.device
     block_n, tile_n = preset.block_size.n, preset.block_size.tile_n
-    walk = preset.levels_in_order()
-    cumulative = None
-    if preset.mask_mode == "thresholdbound":
-        walk = sorted(walk, key=lambda item: item[2])
-        cumulative = sorted_scores.cumsum(dim=-1)
-    floor = min(nk, math.floor(LEVEL1_FLOOR * nk) + 1)
-    previous = torch.zeros(shape, dtype=torch.long, device=device)
+    threshold = preset.mask_mode == "thresholdbound"
+    shares = cumulative_shares(sorted_scores) if threshold else None
+    previous = torch.zeros(sorted_scores.shape[:-1], dtype=torch.long, device=sorted_scores.device)
     intervals = []
-    for level, _start, end in walk:
-        if cumulative is None:
-            raw = torch.full(shape, min(nk, math.floor(nk * end)), dtype=torch.long, device=device)
+    for level, _start, end in walk_order(preset):
+        if shares is None:
+            stop = torch.full_like(previous, topk_end(nk, end))
         else:
-            raw = (cumulative <= end + THRESHOLD_EPS).sum(dim=-1) + 1
-        stop = torch.minimum(torch.maximum(raw, previous), torch.full_like(raw, nk))
-        if cumulative is not None and level == 1:
-            stop = torch.maximum(stop, torch.clamp(previous + floor, max=nk))
+            stop = threshold_end(shares, end, previous)
+        stop = stop.clamp(max=nk).maximum(previous)
+        if threshold and level == 1:
+            stop = stop.clamp(min=level1_floor(nk))
         stop = align_end(previous, stop, alignment(level, block_n, tile_n), nk)
         intervals.append((level, previous, stop))
         previous = stop

@@ -7,6 +7,9 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from walk_cases import AlignmentExample, VectorCase, alignment_examples, vector_cases, walk_inputs, walk_preset
+from walk_oracle import oracle_levels
 
 from psa_kernels import reference as ref
 from psa_kernels.sampling import pad_to_multiple, sample_offsets
@@ -197,6 +200,76 @@ def test_thresholdbound_sorts_by_end_and_applies_floor(preset_factory) -> None:
     # level 1: #(c <= 1e-6) + 1 = 1, floor = floor(3) + 1 = 4 -> [0, 4); level 2: 15 + 1 = 16;
     # level 4: 25 + 1 = 26; level 8: 26 (empty); level 0: the rest
     assert levels == [1] * 4 + [2] * 12 + [4] * 10 + [0] * 24
+
+
+def test_topk_quota_is_the_floor_of_nk_times_end(preset_factory) -> None:
+    preset = preset_factory(
+        block_size={"m": 32, "n": 128, "tile_n": 32},  # a = 1 for levels 1, 2, 4
+        mask_ratios={1: [0, 0.25], 2: [0.25, 0.45], 4: [0.45, 0.75], 0: [0.75, 1]},
+    )
+    levels = ref.assign_levels(_scores([float(10 - j) for j in range(10)]), preset).flatten().tolist()
+    # 10 * .25 = 2.5 -> 2, 10 * .45 = 4.5 -> 4, 10 * .75 = 7.5 -> 7 (ceil would give 3, 5, 8)
+    assert levels == [1, 1, 2, 2, 4, 4, 4, 0, 0, 0]
+
+
+@pytest.mark.parametrize("scale", [0.01, 0.37, 250.0])
+def test_thresholdbound_renormalises_each_row(preset_factory, scale: float) -> None:
+    """The runtime divides the cumulative sum by the row's total: the scale of the scores is irrelevant."""
+    preset = preset_factory(
+        block_size={"m": 32, "n": 128, "tile_n": 16},  # a(8) = 1
+        mask_mode="thresholdbound",
+        mask_ratios={1: [0, 0.5], 2: [0.5, 0.7], 4: [0.7, 0.7], 8: [0.7, 0.9], 0: [0.9, 1]},
+    )
+    row = torch.tensor([40, 20, 10, 10, 5, 5, 4, 3, 2, 1], dtype=torch.float64) * scale  # total 100 * scale
+    levels = ref.assign_levels(row.view(1, 1, 1, -1), preset).flatten().tolist()
+    assert levels == [1, 1, 2, 2, 8, 8, 8, 0, 0, 0]
+
+
+def test_thresholdbound_level_one_after_another_level_only_reaches_the_floor_index(preset_factory) -> None:
+    preset = preset_factory(
+        block_size={"m": 32, "n": 128, "tile_n": 32},
+        mask_mode="thresholdbound",
+        mask_ratios={2: [0, 0.02], 1: [0.02, 0.02], 0: [0.02, 1]},  # equal ends: file order, 2 walks first
+    )
+    levels = ref.assign_levels(torch.ones(1, 1, 1, 50), preset).flatten().tolist()  # c_k = (k + 1) / 50
+    # level 2: 1 share <= .02 -> end 2; level 1: end 2, raised to the index floor(50 * .06) + 1 = 4
+    # (not 2 + 4): ranks 2 and 3 only
+    assert levels == [2, 2, 1, 1] + [0] * 46
+
+
+def test_thresholdbound_first_level_without_a_share_under_its_end_gets_nothing(preset_factory) -> None:
+    preset = preset_factory(
+        block_size={"m": 32, "n": 128, "tile_n": 32},
+        mask_mode="thresholdbound",
+        mask_ratios={2: [0, 0.0], 4: [0.0, 0.5], 0: [0.5, 1]},
+    )
+    levels = ref.assign_levels(torch.ones(1, 1, 1, 50), preset).flatten().tolist()
+    # level 2: no c_k <= 1e-6 -> end stays 0 (not 0 + 1); level 4: 25 shares <= .5 -> end 26
+    assert levels == [4] * 26 + [0] * 24
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("case", vector_cases(), ids=lambda case: case.label)
+def test_reference_reproduces_the_runtime(case: VectorCase, dtype: torch.dtype) -> None:
+    """Every case of tests/data/conformance/level_walk.json (the runtime's own level maps)."""
+    levels = ref.assign_levels(case.score_tensor().to(dtype), case.preset)
+    assert levels[0, 0].tolist() == case.levels
+
+
+@settings(deadline=None, max_examples=5 * settings.default.max_examples)
+@given(inputs=walk_inputs(rows=4, max_nk=70))
+def test_reference_equals_the_oracle(inputs) -> None:
+    mode, n, tile_n, ratios, rows = inputs
+    scores = torch.tensor(rows, dtype=torch.float32)[None, None]
+    levels = ref.assign_levels(scores, walk_preset(mode, n, tile_n, ratios))[0, 0].tolist()
+    assert levels == [oracle_levels(row, mode, n, tile_n, ratios) for row in rows]
+
+
+@pytest.mark.parametrize("example", alignment_examples(), ids=str)
+def test_reference_alignment_at_every_tiling_and_level(example: AlignmentExample) -> None:
+    """Round up in the middle of the row; round down where rounding up passes Nk."""
+    levels = ref.assign_levels(example.scores(), example.preset).flatten().tolist()
+    assert levels == example.expected_by_rank()
 
 
 def test_sim_cap_and_text_blocks_old_mask_type(preset_factory) -> None:
