@@ -1,39 +1,238 @@
-"""Unified diffs of edits, as ``diff -u`` and ``git diff`` print them."""
+"""Unified diffs of edits, as ``diff -u`` and ``git diff`` print them, computed only where the text changed.
+
+An edit knows where it wrote: a :data:`Region` maps a span of the old text to
+the span of the new text that replaced it. Only the lines around those
+regions are compared (``difflib`` on a few lines), so the cost follows the
+size of the change, not of the file. Without regions, the changed span is
+found by trimming the common prefix and suffix (memory comparisons).
+"""
 
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Iterable, Sequence
+
+from psa_config.edit.locate import after_line_break, count_breaks, line_end, line_start
+from psa_config.edit.splice import Splice
 
 NO_NEWLINE = "\\ No newline at end of file\n"
+Region = tuple[int, int, int, int]
+"""``(old_start, old_end, new_start, new_end)``: ``old[old_start:old_end]`` became ``new[new_start:new_end]``."""
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_HUNK = re.compile(r"@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@")
 
 
-def unified_diff(old: str, new: str, path: str = "file", context: int = 3) -> str:
-    """The unified diff from ``old`` to ``new`` ('' when equal); line endings are kept as they are."""
+# ---- regions -------------------------------------------------------------------------------------
+
+
+def compose_regions(regions: Sequence[Region], splices: Iterable[Splice]) -> tuple[Region, ...]:
+    """Regions from the original text to the text after ``splices`` (given on the current text)."""
+    after: list[tuple[int, int, int]] = []  # current span -> length written
+    for splice in sorted(splices, key=lambda s: (s.start, s.end)):
+        if splice.start == splice.end and not splice.replacement:
+            continue
+        after.append((splice.start, splice.end, len(splice.replacement)))
+    spans = [(n1, n2, "old", (o1, o2)) for o1, o2, n1, n2 in regions]
+    spans += [(a, b, "new", (length, 0)) for a, b, length in after]
+    spans.sort(key=lambda s: (s[0], s[1]))
+    merged: list[Region] = []
+    before_old = before_new = 0  # shifts of the groups before the current one
+    index = 0
+    while index < len(spans):
+        start, end = spans[index][0], spans[index][1]
+        group = [spans[index]]
+        index += 1
+        while index < len(spans) and spans[index][0] <= end:
+            end = max(end, spans[index][1])
+            group.append(spans[index])
+            index += 1
+        old_shift = sum((n2 - n1) - (o[1] - o[0]) for n1, n2, kind, o in group if kind == "old")
+        new_shift = sum(o[0] - (n2 - n1) for n1, n2, kind, o in group if kind == "new")
+        old_start = start - before_old
+        new_start = start + before_new
+        merged.append((old_start, old_start + (end - start) - old_shift, new_start, new_start + (end - start) + new_shift))
+        before_old += old_shift
+        before_new += new_shift
+    return tuple(merged)
+
+
+def regions_between(old: str, new: str) -> tuple[Region, ...]:
+    """One region covering everything between the common prefix and the common suffix."""
     if old == new:
-        return ""
-    lines = difflib.unified_diff(
-        _lines(old), _lines(new), fromfile=f"a/{path.lstrip('/')}", tofile=f"b/{path.lstrip('/')}", n=context
-    )
-    out: list[str] = []
-    for line in lines:
-        if line.endswith("\n"):
-            out.append(line)
+        return ()
+    prefix = _common_length(old, new, lambda n: old[:n] == new[:n])
+    limit = min(len(old), len(new)) - prefix
+    suffix = _common_length(old[prefix:], new[prefix:], lambda n: old[len(old) - n :] == new[len(new) - n :], limit)
+    return ((prefix, len(old) - suffix, prefix, len(new) - suffix),)
+
+
+def _common_length(a: str, b: str, same: object, limit: int | None = None) -> int:
+    """Largest ``n`` with ``same(n)`` (monotone), by bisection over slice comparisons."""
+    low, high = 0, min(len(a), len(b)) if limit is None else limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(middle):  # type: ignore[operator]
+            low = middle
         else:
-            out.append(line + "\n" + NO_NEWLINE)
-    return "".join(out)
+            high = middle - 1
+    return low
+
+
+# ---- line blocks ---------------------------------------------------------------------------------
+
+Block = tuple[int, int, int, int, int]
+"""``(first_line, old_start, old_end, new_start, new_end)``: whole lines (0-based first line of old)."""
+
+
+def _at_line_start(text: str, index: int) -> bool:
+    return index == 0 or text[index - 1] in "\r\n" and not text.startswith("\r\n", index - 1)
+
+
+def _line_blocks(old: str, new: str, regions: Sequence[Region], context: int) -> list[Block]:
+    """Regions grown to whole lines plus ``context`` lines each side, merged where they meet.
+
+    Outside the regions the texts are identical, so growing the old span by ``d``
+    characters grows the new span by the same ``d``.
+    """
+    blocks: list[Block] = []
+    cursor_offset = cursor_line = 0
+    for o1, o2, n1, n2 in regions:
+        a1 = line_start(old, o1)
+        a2 = o2 if _at_line_start(old, o2) and _at_line_start(new, n2) and (o2 > a1 or n2 > n1) else after_line_break(old, o2)
+        for _ in range(context):
+            a1 = line_start(old, a1 - 1) if a1 > 0 else 0
+            a2 = after_line_break(old, a2) if a2 < len(old) else a2
+        b1, b2 = n1 - (o1 - a1), n2 + (a2 - o2)
+        if blocks and a1 <= blocks[-1][2]:
+            first, start, _, new_start, _ = blocks.pop()
+            blocks.append((first, start, a2, new_start, b2))
+            continue
+        first = cursor_line + count_breaks(old, cursor_offset, a1)
+        cursor_offset, cursor_line = a1, first
+        blocks.append((first, a1, a2, b1, b2))
+    return [trimmed for block in blocks if (trimmed := _trim(old, new, block)) is not None]
+
+
+def _trim(old: str, new: str, block: Block) -> Block | None:
+    """The block without the unchanged whole lines it starts or ends with (``None`` if all are),
+    so that every hunk has the same context before and after its changes."""
+    first, a1, a2, b1, b2 = block
+    while a1 < a2 and b1 < b2:
+        length = min(after_line_break(old, a1), a2) - a1
+        if old[a1 : a1 + length] != new[b1 : b1 + length] or not _at_line_start(new, b1 + length):
+            break
+        a1, b1, first = a1 + length, b1 + length, first + 1
+    while a2 > a1 and b2 > b1:
+        start = max(line_start(old, a2 - 1), a1)
+        length = a2 - start
+        if b2 - length < b1 or old[start:a2] != new[b2 - length : b2] or not _at_line_start(new, b2 - length):
+            break
+        a2, b2 = start, b2 - length
+    return None if a1 == a2 and b1 == b2 else (first, a1, a2, b1, b2)
 
 
 def _lines(text: str) -> list[str]:
-    return text.splitlines(keepends=True) if text else []
+    return _LINE.findall(text)
 
 
-def changed_lines(old: str, new: str) -> tuple[list[range], list[range]]:
-    """1-based line ranges that differ: (ranges of ``old``, ranges of ``new``), matched by difflib."""
-    matcher = difflib.SequenceMatcher(None, _lines(old), _lines(new), autojunk=False)
-    before: list[range] = []
-    after: list[range] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            before.append(range(i1 + 1, i2 + 1))
-            after.append(range(j1 + 1, j2 + 1))
-    return before, after
+def _opcodes(old: str, new: str, regions: Sequence[Region]) -> list[tuple[str, int, int, int, int]]:
+    """Non-equal opcodes (0-based line indices of the whole texts), found block by block."""
+    codes: list[tuple[str, int, int, int, int]] = []
+    delta = 0
+    for first, a1, a2, b1, b2 in _line_blocks(old, new, regions, 0):
+        before, after = _lines(old[a1:a2]), _lines(new[b1:b2])
+        matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                codes.append((tag, first + i1, first + i2, first + delta + j1, first + delta + j2))
+        delta += len(after) - len(before)
+    return codes
+
+
+# ---- public --------------------------------------------------------------------------------------
+
+
+def unified_diff(old: str, new: str, path: str = "file", context: int = 3, regions: Sequence[Region] | None = None) -> str:
+    """The unified diff from ``old`` to ``new`` ('' when equal); line endings are kept as they are.
+
+    ``regions`` (e.g. ``Document.regions``) says where the texts differ; without
+    it the common prefix and suffix are trimmed first.
+    """
+    if old == new:
+        return ""
+    regions = regions_between(old, new) if regions is None else regions
+    out = [f"--- a/{path.lstrip('/')}\n", f"+++ b/{path.lstrip('/')}\n"]
+    delta = 0
+    for hunk in _hunks(_line_blocks(old, new, regions, 0), old, context):
+        body, old_count, new_count = _hunk_body(old, new, hunk)
+        first = hunk[0][0]
+        out.append(f"@@ -{_range(first, old_count)} +{_range(first + delta, new_count)} @@\n")
+        out.extend(line if line.endswith(("\n", "\r")) else line + "\n" + NO_NEWLINE for line in body)
+        delta += new_count - old_count
+    return "".join(out)
+
+
+def _hunks(cores: list[Block], old: str, context: int) -> list[list[Block]]:
+    """Core blocks grouped into hunks, each led and followed by ``context`` lines (as blocks of
+    unchanged lines: ``old_start == old_end`` pairs marking where context starts and ends)."""
+    hunks: list[list[Block]] = []
+    for block in cores:
+        first, a1, a2, b1, b2 = block
+        start, line = a1, first
+        for _ in range(context):
+            if start == 0:
+                break
+            start, line = line_start(old, start - 1), line - 1
+        lead = (line, start, a1, b1 - (a1 - start), b1)
+        if hunks and start <= hunks[-1][-1][2]:
+            hunks[-1].pop()  # the trailing context of the previous hunk runs into this block
+            previous = hunks[-1][-1]
+            gap = previous[2]
+            hunks[-1].append((previous[0], gap, a1, previous[4], b1))
+            hunks[-1].append(block)
+        else:
+            hunks.append([lead, block])
+        end = a2
+        for _ in range(context):
+            end = after_line_break(old, end) if end < len(old) else end
+        hunks[-1].append((first, a2, end, b2, b2 + (end - a2)))
+    return hunks
+
+
+def _hunk_body(old: str, new: str, hunk: list[Block]) -> tuple[list[str], int, int]:
+    """Lines of a hunk: context pieces (even positions) as ' ', core blocks diffed with difflib."""
+    body: list[str] = []
+    old_count = new_count = 0
+    for index, (_, a1, a2, b1, b2) in enumerate(hunk):
+        before = _lines(old[a1:a2])
+        if index % 2 == 0:  # unchanged lines
+            body.extend(" " + line for line in before)
+            old_count += len(before)
+            new_count += len(before)
+            continue
+        after = _lines(new[b1:b2])
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+            if tag == "equal":
+                body.extend(" " + line for line in before[i1:i2])
+            else:
+                body.extend("-" + line for line in before[i1:i2])
+                body.extend("+" + line for line in after[j1:j2])
+        old_count += len(before)
+        new_count += len(after)
+    return body, old_count, new_count
+
+
+def _range(first: int, count: int) -> str:
+    """A hunk range as ``diff -u`` writes it (1-based; a count of 1 left out; empty: the line before)."""
+    if count == 1:
+        return str(first + 1)
+    return f"{first if count == 0 else first + 1},{count}"
+
+
+def changed_lines(old: str, new: str, regions: Sequence[Region] | None = None) -> tuple[list[range], list[range]]:
+    """1-based line ranges that differ: (ranges of ``old``, ranges of ``new``)."""
+    regions = regions_between(old, new) if regions is None else regions
+    codes = _opcodes(old, new, regions)
+    return [range(i1 + 1, i2 + 1) for _, i1, i2, _, _ in codes], [range(j1 + 1, j2 + 1) for _, _, _, j1, j2 in codes]

@@ -8,10 +8,13 @@ from functools import cached_property
 
 from yaml.nodes import Node
 
-from psa_config.edit import locate, models, operations
+from psa_config.edit import locate, models, operations, verify
+from psa_config.edit.diff import Region, compose_regions
 from psa_config.edit.formatting import Value
 from psa_config.edit.setting import Context
 from psa_config.edit.splice import Change, apply
+
+Check = Callable[[Context, Change, str], None]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Document:
     notes: tuple[str, ...] = ()
     edit_anchor: bool = field(default=False, compare=False)
     """Edit an anchor's definition when a value is shared (else such edits raise SharedValueError)."""
+    regions: tuple[Region, ...] = field(default=(), compare=False)
+    """Where ``text`` differs from the text the document was made from (for diffs and summaries)."""
 
     @classmethod
     def from_text(cls, text: str, path: str = "<string>", *, edit_anchor: bool = False) -> Document:
@@ -45,12 +50,16 @@ class Document:
     def _ctx(self) -> Context:
         return Context(self.text, self.root, edit_anchor=self.edit_anchor)
 
-    def _apply(self, make: Callable[[Context], Change]) -> Document:
-        change = make(self._ctx)
+    def _apply(self, make: Callable[[Context], Change], check: Check | None = None) -> Document:
+        ctx = self._ctx
+        change = make(ctx)
         text, lines = apply(self.text, change.splices)
+        if check is not None and text != self.text:
+            check(ctx, change, text)
         if text == self.text:
             return replace(self, changed_lines=(), notes=change.notes)
-        return Document(text, self.path, lines, change.notes, self.edit_anchor)
+        regions = compose_regions(self.regions, change.splices)
+        return Document(text, self.path, lines, change.notes, self.edit_anchor, regions)
 
     @property
     def changed(self) -> bool:
@@ -79,6 +88,17 @@ class Document:
 
     # ---- editing --------------------------------------------------------------------------------
 
+    def _field_check(self, model: str, preset: str, key: str, expected: object) -> Check:
+        """Re-read the edited text: the field must hold ``expected`` (``verify.ABSENT``: be gone)."""
+
+        def check(ctx: Context, change: Change, text: str) -> None:
+            rel = operations.runtime_keys(operations.split_key(key))
+            scope = operations.preset_entry(ctx, model, preset)
+            path = (model, operations.CONFIGS, preset, *rel)
+            verify.check_value(ctx.text, text, scope, change.splices, path, rel, expected)
+
+        return check
+
     def set_value(self, model: str, preset: str, key: str, value: Value) -> Document:
         """Set a preset field; ``key`` is dotted: ``block_size.n``, ``mask_ratios.8``, ``mask_ratios``.
 
@@ -86,7 +106,9 @@ class Document:
         or a dict (a whole ``mask_ratios`` mapping, in the order it should have).
         Missing keys are added after their siblings.
         """
-        return self._apply(lambda c: operations.set_field(c, model, preset, key, value))
+        return self._apply(
+            lambda c: operations.set_field(c, model, preset, key, value), self._field_check(model, preset, key, value)
+        )
 
     def set_model_value(self, model: str, key: str, value: Value) -> Document:
         """Set a model-section field: ``text_length``, ``video_scale.width_divisor``, ..."""
@@ -94,7 +116,9 @@ class Document:
 
     def remove_value(self, model: str, preset: str, key: str) -> Document:
         """Delete a preset field (its lines); no change if it is absent."""
-        return self._apply(lambda c: operations.remove_field(c, model, preset, key))
+        return self._apply(
+            lambda c: operations.remove_field(c, model, preset, key), self._field_check(model, preset, key, verify.ABSENT)
+        )
 
     def add_preset(self, model: str, name: str, from_preset: str | None = None) -> Document:
         """Append a preset: a copy of ``from_preset`` (text and comments) or the template."""
