@@ -55,7 +55,10 @@ def _add(
     for dest, metavar, text in positionals:
         parser.add_argument(dest, metavar=metavar, help=text)
     parser.add_argument("--dry-run", action="store_true", help="print the unified diff instead of writing")
-    parser.add_argument("--force", action="store_true", help="write even if the edit introduces errors")
+    parser.add_argument("--force", action="store_true",
+                        help="write even if the edit introduces errors or the file is read-only")
+    parser.add_argument("--break-links", action="store_true",
+                        help="write a file that has other hard links (they keep the old text)")
     parser.add_argument("--edit-anchor", action="store_true",
                         help="when a value is shared through an anchor or merge key, edit the anchor's definition")
     parser.set_defaults(handler=run, operation=operation, command_name=name)
@@ -66,12 +69,16 @@ def _add(
 
 
 def _set(args: argparse.Namespace, doc: Document) -> Document:
-    from psa_config.edit import typed_value
+    from psa_config.edit import EditError, typed_value
     from psa_config.edit.values import parse_assignment
 
     for raw in args.assignments:
         key, text = parse_assignment(raw)
-        doc = _keep_notes(doc, doc.set_value(args.model, args.preset, key, typed_value("preset", key, text)))
+        try:
+            doc = _keep_notes(doc, doc.set_value(args.model, args.preset, key, typed_value("preset", key, text)))
+        except EditError as exc:
+            exc.document_text = doc.text  # type: ignore[attr-defined]  # which text its line numbers are in
+            raise
     return doc
 
 
@@ -102,16 +109,25 @@ def _default(args: argparse.Namespace, doc: Document) -> Document:
 
 def run(args: argparse.Namespace) -> int:
     from psa_config.edit import Document, EditError, MalformedYamlError, read_text
+    from psa_config.errors import UnreadableInputError
 
     prog = f"psa-config {args.command_name}"
-    text = read_text(args.file)
     try:
-        edited = args.operation(args, Document.from_text(text, args.file, edit_anchor=args.edit_anchor))
-    except MalformedYamlError as exc:
-        print(f"{args.file}:{exc.line}:{exc.column}: error: cannot edit malformed YAML: {exc}", file=sys.stderr)
+        text = read_text(args.file)
+    except UnreadableInputError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    original = Document.from_text(text, args.file, edit_anchor=args.edit_anchor)
+    try:
+        edited = args.operation(args, original)
+    except MalformedYamlError:
+        print(f"{prog}: error: cannot edit {args.file}: {_syntax_error(text, args.file)}", file=sys.stderr)
         return EXIT_FAILED
     except EditError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        where = getattr(exc, "document_text", text)
+        origin = "line numbers of the file on disk" if where == text else "line numbers of the text as edited so far"
+        message = f"{exc} ({origin})" if _mentions_line(str(exc)) else str(exc)
+        print(f"{prog}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     for note in edited.notes:
         print(f"{prog}: {note}", file=sys.stderr)
@@ -120,41 +136,64 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.dry_run:
         return _dry_run(prog, edited, text, force=args.force)
-    return _write(prog, edited, text, force=args.force)
+    return _write(prog, edited, text, args)
+
+
+def _mentions_line(message: str) -> bool:
+    import re
+
+    return re.search(r"\bline \d", message) is not None
+
+
+def _syntax_error(text: str, path: str) -> str:
+    """The located message ``check`` gives for the first YAML error (tab hint included)."""
+    from psa_config import check_text
+
+    for diagnostic in check_text(text, path):
+        if diagnostic.is_error:
+            return f"{diagnostic.line}:{diagnostic.column}: {diagnostic.code} {diagnostic.message}"
+    return "malformed YAML"
 
 
 def _dry_run(prog: str, edited: Document, text: str, *, force: bool) -> int:
     from psa_config.edit import unified_diff, validate
 
-    sys.stdout.write(unified_diff(text, edited.text, edited.path))
+    sys.stdout.write(unified_diff(text, edited.text, edited.path, regions=edited.regions))
     fresh = validate(edited, text).new_errors
     if fresh:
         _report(fresh)
         verdict = "would be written anyway (--force)" if force else "would be refused"
-        print(f"{prog}: the edit introduces {len(fresh)} error(s); {verdict}", file=sys.stderr)
+        print(f"{prog}: the edit introduces {len(fresh)} error(s) (positions in the edited text); {verdict}",
+              file=sys.stderr)
         return EXIT_OK if force else EXIT_FAILED
     return EXIT_OK
 
 
-def _write(prog: str, edited: Document, text: str, *, force: bool) -> int:
-    from psa_config.edit import FileChangedError, RefusedError, save
+def _write(prog: str, edited: Document, text: str, args: argparse.Namespace) -> int:
+    from psa_config.edit import EditError, FileChangedError, RefusedError, save
+    from psa_config.edit.diff import changed_lines
+    from psa_config.edit.writing import Interrupted
 
     try:
-        result = save(edited, edited.path, original_text=text, force=force)
+        result = save(edited, edited.path, original_text=text, force=args.force, break_links=args.break_links)
     except RefusedError as exc:
         _report(exc.new_errors)
-        print(f"{prog}: not written: the edit introduces {len(exc.new_errors)} error(s) "
-              "(--force writes anyway, --dry-run shows the diff)", file=sys.stderr)
+        print(f"{prog}: not written: the edit introduces {len(exc.new_errors)} error(s), located in the edited "
+              "text, not the file on disk (--force writes anyway, --dry-run shows the diff)", file=sys.stderr)
         return EXIT_FAILED
     except FileChangedError as exc:
         print(f"{prog}: not written: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except EditError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except Interrupted:
+        print(f"{prog}: interrupted; {edited.path} was not written", file=sys.stderr)
+        return 143
     if result.new_errors:
         _report(result.new_errors)
         print(f"{prog}: written with {len(result.new_errors)} new error(s) (--force)", file=sys.stderr)
-    from psa_config.edit.diff import changed_lines
-
-    lines = ", ".join(_span(r) for r in changed_lines(text, edited.text)[1] if len(r)) or "removed"
+    lines = ", ".join(_span(r) for r in changed_lines(text, edited.text, edited.regions)[1] if len(r)) or "removed"
     print(f"{prog}: wrote {edited.path} (lines {lines})", file=sys.stderr)
     return EXIT_OK
 

@@ -35,9 +35,9 @@ def compose(text: str) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise MalformedYamlError(str(exc.problem or exc.context), line, column) from None
+        raise MalformedYamlError(" ".join(str(exc.problem or exc.context).split()), line, column) from None
     except yaml.YAMLError as exc:
-        raise MalformedYamlError(str(exc), 1, 1) from None
+        raise MalformedYamlError(" ".join(str(exc).split()), 1, 1) from None
     if root is not None:
         _annotate(root, text, _bom_shift() if text.startswith("\ufeff") else 0)
     return root

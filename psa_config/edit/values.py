@@ -63,8 +63,13 @@ def _parse_flow(text: str) -> Value:
 
     try:
         value = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at character {mark.column + 1}" if mark is not None else ""
+        problem = " ".join(str(exc.problem or exc.context or "malformed").split())
+        raise EditError(f"cannot read {text!r} as a list or mapping: {problem}{where}") from None
     except yaml.YAMLError as exc:
-        raise EditError(f"cannot read {text!r} as a list or mapping: {exc}") from None
+        raise EditError(f"cannot read {text!r} as a list or mapping: {' '.join(str(exc).split())}") from None
     return value  # type: ignore[no-any-return]
 
 
