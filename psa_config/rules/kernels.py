@@ -205,3 +205,37 @@ def _partial_thresholds(preset: PresetView, thresholds: dict[object, object]) ->
             "and the similarity cap crashes at the first sparse step (TypeError)",
             fix=f"add {names} to sim_thresholds", at="key",
         )
+
+
+@register(
+    "PSA306",
+    "sta-without-tile-size",
+    Severity.ERROR,
+    summary="STA rearrangement without `tile_size`.",
+    explanation="""
+`rearrange_method: STA` tiles the token grid with `tile_size` ([depth,
+height, width]). Without it the runtime passes no tile size to the STA
+rearranger, which cannot tile the grid and fails at setup. (`tile_size` must
+also divide the token grid of the video, which depends on the video size:
+`psa-config dry-run` checks that.)
+""",
+    bad="""
+      use_rearrange: true
+      rearrange_method: STA
+""",
+    good="""
+      use_rearrange: true
+      rearrange_method: STA
+      tile_size: [2, 8, 8]
+""",
+    fix="add `tile_size: [depth, height, width]`, or use rearrange_method: Gilbert",
+)
+def check_sta_tile_size(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for preset in ctx.psa_presets():
+        sta = preset.runtime_value("rearrange_method") == "STA" and bool(preset.runtime_value("use_rearrange"))
+        if sta and not preset.has("tile_size"):
+            yield preset.diagnostic(
+                "sta-without-tile-size", ("rearrange_method",),
+                "rearrange_method is STA but tile_size is missing: the runtime passes no tile size to the STA "
+                "rearranger, which fails at setup",
+            )

@@ -54,13 +54,13 @@ def check_pooled_tiles(ctx: CheckContext) -> Iterator[Diagnostic]:
         if preset.attn_impl != "new_mask_type" or not n or not tile_n:
             continue
         wrong = misread_levels(n, tile_n)
-        for level_range in preset.level_ranges() or []:
-            if level_range.level in wrong and not level_range.empty:
+        for step in preset.walk():
+            if step.level in wrong and step.share > 0:
                 yield preset.diagnostic(
                     "pooled-tile-misread",
-                    ("mask_ratios", level_range.level),
-                    f"level {level_range.level} with n={n}, tile_n={tile_n}: a pooled block is "
-                    f"{n // level_range.level} rows, under half a tile, and the published new_mask_type kernel "
+                    ("mask_ratios", step.level),
+                    f"level {step.level} with n={n}, tile_n={tile_n}: a pooled block is "
+                    f"{n // step.level} rows, under half a tile, and the published new_mask_type kernel "
                     "reads wrong rows for it (measured relative error 2-3)",
                     at="key",
                 )
@@ -204,9 +204,9 @@ def check_floor(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
         if preset.mask_mode != "thresholdbound" or _walked_before_level1(preset):
             continue
-        for level_range in preset.level_ranges() or []:
-            width = level_range.end - level_range.start
-            if level_range.level == 1 and width < THRESHOLD_FLOOR:
+        for step in preset.walk():
+            width = step.share  # level 1 walks first here: it runs from 0 to its end, whatever its start
+            if step.level == 1 and width < THRESHOLD_FLOOR:
                 yield preset.diagnostic(
                     "level1-below-floor", ("mask_ratios", 1),
                     f"level 1 covers {width:g} of the importance, but thresholdbound always keeps at least "
