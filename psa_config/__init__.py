@@ -6,6 +6,7 @@ Public API::
     psa_config.load_text(text, path="<string>")
     psa_config.check(path) -> list[Diagnostic]
     psa_config.check_text(text, path="<string>") -> list[Diagnostic]
+    psa_config.runtime_params(path, model, preset, video) -> dict   # as the runtime builds it, errors or not
 
 Names are imported on first use, so that ``psa-config check`` never pays for
 pydantic's model classes (the checker validates with their compiled schema).
@@ -21,6 +22,9 @@ _EXPORTS = {
     "check_text": "psa_config.api",
     "load": "psa_config.api",
     "load_text": "psa_config.api",
+    "runtime_params": "psa_config.api",
+    "runtime_params_text": "psa_config.api",
+    "RuntimeLoadError": "psa_config.runtime",
     "Diagnostic": "psa_config.diagnostics",
     "Severity": "psa_config.diagnostics",
     "ConfigError": "psa_config.errors",
@@ -36,7 +40,8 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from psa_config.api import check, check_text, load, load_text
+    from psa_config.api import check, check_text, load, load_text, runtime_params, runtime_params_text
+    from psa_config.runtime import RuntimeLoadError
     from psa_config.diagnostics import Diagnostic, Severity
     from psa_config.errors import ConfigError, PsaConfigError, UnreadableInputError, UsageError
     from psa_config.model import AttentionConfigFile, DensePreset, ModelSection, PsaPreset

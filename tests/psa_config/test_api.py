@@ -106,7 +106,7 @@ def test_loaded_preset_in_another_case_with_legacy_keys_gives_the_runtimes_param
 
 def test_runtime_params_of_a_file_with_errors_keep_nulls_and_floats(base_text: str) -> None:
     text = base_text.replace("      use_rearrange: true", "      use_rearrange:").replace("        m: 128", "        m: 128.0")
-    params = psa_config.api.runtime_params_text(text, "Wan2.1_14b", None, (1280, 720, 81))
+    params = psa_config.runtime_params_text(text, "Wan2.1_14b", None, (1280, 720, 81))
     assert params["use_rearrange"] is None
     assert type(params["block_m"]) is float
     assert params["mask_ratios"][0] == (0.8, 1.0)
@@ -117,4 +117,4 @@ def test_runtime_params_refuse_where_the_runtimes_loader_fails(base_text: str) -
 
     for edit in (("      mask_ratios:\n", "      mask_ratios: ~\n      unused:\n"), ("width_divisor: 16", "width_divisor: 0")):
         with pytest.raises(RuntimeLoadError):
-            psa_config.api.runtime_params_text(base_text.replace(*edit), "Wan2.1_14b", "psa_balanced", (1280, 720, 81))
+            psa_config.runtime_params_text(base_text.replace(*edit), "Wan2.1_14b", "psa_balanced", (1280, 720, 81))
