@@ -152,14 +152,10 @@ class Session:
         return self.edit(lambda doc: doc.add_model(name, template))
 
     def remove_model(self, name: str) -> bool:
-        from psa_config.edit.models import remove_model
-
-        return self.edit(lambda doc: remove_model(doc, name))
+        return self.edit(lambda doc: doc.remove_model(name))
 
     def rename_model(self, old: str, new: str) -> bool:
-        from psa_config.edit.models import rename_model
-
-        return self.edit(lambda doc: rename_model(doc, old, new))
+        return self.edit(lambda doc: doc.rename_model(old, new))
 
     def new_preset(self, model: str, name: str) -> bool:
         return self.edit(lambda doc: doc.add_preset(model, name))

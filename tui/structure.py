@@ -136,7 +136,7 @@ class StructureActions:
         if not self._readable():
             return
         taken = self.session.models()
-        self._ask_name("New model (a dense baseline to start from)", taken, free_name("NewModel", taken),
+        self._ask_name("New model (a dense baseline; the runtime wants Wan or CogVideo in the name)", taken, free_name("Wan_custom", taken),
                        lambda name: self.apply(lambda: self.session.new_model(name), Target(name)), "model")
 
     def action_duplicate_model(self) -> None:
