@@ -55,6 +55,7 @@ def _add_data_options(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--data", choices=("local", "random"), help="synthetic Q/K/V (default: local)")
     parser.add_argument("--samples", type=int, default=2, help="synthetic samples (seeds) to measure on (default 2)")
     parser.add_argument("--video", metavar="WxHxF", help="video size (default: the model's, or the capture's)")
+    parser.add_argument("--heads", type=int, help="attention heads of synthetic data (default: the model's)")
     parser.add_argument("--full-size", action="store_true", help="on the CPU, do not reduce the size")
     parser.add_argument("--device", choices=("cuda", "cpu"), help="default: cuda if available")
     parser.add_argument("--dtype", choices=("bf16", "fp16", "fp32"), help="default: bf16 on CUDA, fp32 on CPU")
@@ -89,6 +90,8 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.dry_run and not args.write:
         raise UsageError("--dry-run shows the diff of --write NAME; give --write too")
+    if args.qkv and args.heads is not None:
+        raise UsageError("--heads: the --qkv files' tensors fix the shape [B, H, L, D]")
     config = _load(args.config)
     if config is None:
         return EXIT_FAILED
@@ -146,7 +149,7 @@ def _request(args: argparse.Namespace, section: ModelSection, modules: dict[str,
         max_error=args.max_error, source_preset=_source(section, args.model, args.source),
         preset_name=_preset_name(section, args.model, args.write), metric=args.metric, space=space,
         objective=args.objective or ("speed" if _cuda_run(args) else "density"), trials=args.trials, samples=args.samples, qkv_paths=args.qkv or [],
-        data=args.data or "local", video=video, device=args.device, dtype=args.dtype, full_size=args.full_size,
+        data=args.data or "local", video=video, heads=args.heads, device=args.device, dtype=args.dtype, full_size=args.full_size,
         repeat=args.repeat, seed=args.seed, storage=args.storage, study_name=args.study,
     )
 

@@ -7,6 +7,7 @@ means the tune measures exactly what ``--write`` writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from psa_config.diagnostics import Diagnostic
 from psa_config.edit import Document
@@ -14,6 +15,8 @@ from psa_config.edit.writing import new_errors
 from psa_config.model import PsaPreset
 from psa_kernels.tune.space import Candidate
 
+CONSTANT_KEYS = frozenset({"use_sim_mask", "block_size.m", "block_size.tile_n", "attn_impl"})
+"""Candidate fields every candidate shares: set once per study, not once per trial."""
 REFUSED_WARNINGS = frozenset({"PSA401"})
 """Warnings that mean the published runtime would not run what was measured."""
 
@@ -39,23 +42,34 @@ class BasePreset:
 
 def with_candidate(base: BasePreset, name: str, candidate: Candidate, description: str) -> Document:
     """The document with preset ``name`` added (a copy of the base) and the candidate's fields set."""
-    doc = Document.from_text(base.text, base.path).add_preset(base.model, name, from_preset=base.source)
+    doc = _added(base, name, tuple((k, v) for k, v in candidate.fields().items() if k in CONSTANT_KEYS))
     for key, value in {**candidate.fields(), "description": description}.items():
-        doc = doc.set_value(base.model, name, key, value)
+        if key not in CONSTANT_KEYS:
+            doc = doc.set_value(base.model, name, key, value)
+    return doc
+
+
+@lru_cache(maxsize=4)
+def _added(base: BasePreset, name: str, constant: tuple[tuple[str, object], ...]) -> Document:
+    """The base copied to ``name`` with the fields all candidates share (each edit re-reads the file)."""
+    doc = Document.from_text(base.text, base.path).add_preset(base.model, name, from_preset=base.source)
+    for key, value in constant:
+        doc = doc.set_value(base.model, name, key, value)  # type: ignore[arg-type]
     return doc
 
 
 def checked_preset(doc: Document, base: BasePreset, name: str, before: list[Diagnostic]) -> PsaPreset:
     """The candidate as the runtime model reads it, or :class:`CandidateRejected`."""
-    from psa_config import check_text, load_text
+    from psa_config.checker import check_document_text
+    from psa_config.model import AttentionConfigFile
 
-    after = check_text(doc.text, doc.path)
+    source, after = check_document_text(doc.text, doc.path)
     refused = new_errors(before, after) + [
         d for d in after if d.code in REFUSED_WARNINGS and d.model == base.model and d.preset == name
     ]
     if refused:
         listed = "; ".join(f"{d.code} {d.field or ''}: {d.message}" for d in refused)
         raise CandidateRejected(f"the checker refuses the candidate: {listed}")
-    preset = load_text(doc.text, doc.path).preset(base.model, name)
+    preset = AttentionConfigFile.model_validate(source.data).preset(base.model, name)
     assert isinstance(preset, PsaPreset)  # the candidate fields make it type psa
     return preset

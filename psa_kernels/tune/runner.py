@@ -44,6 +44,7 @@ class TuneRequest:
     qkv_paths: list[str] = field(default_factory=list)
     data: str = "local"
     video: Video | None = None
+    heads: int | None = None
     device: str | None = None
     dtype: str | None = None
     full_size: bool = False
@@ -88,7 +89,7 @@ def prepare_samples(request: TuneRequest, device: torch.device) -> list[Sample]:
         raise DryRunInputError(f"--dtype {dtype_name!r}: expected one of {', '.join(dryrun.DTYPES)}")
     template = DryRunRequest(
         config_path=request.config_path, model=request.model, section=request.section, presets=[],
-        video=request.video, dtype=dtype_name, device=device.type, data=request.data, seed=request.seed,
+        video=request.video, heads=request.heads, dtype=dtype_name, device=device.type, data=request.data, seed=request.seed,
         full_size=request.full_size,
     )
     repeat = request.repeat or (dryrun.CUDA_REPEAT if device.type == "cuda" else dryrun.CPU_REPEAT)
