@@ -22,7 +22,7 @@ from yaml.nodes import Node, ScalarNode
 
 from psa_config.diagnostics import Diagnostic
 from psa_config.rules.registry import make_diagnostic
-from psa_config.runtime_yaml import compose, construct
+from psa_config.runtime_yaml import MERGE_TAG, compose, construct
 from psa_config.scalar_ambiguity import ambiguous_scalars
 from psa_config.source_document import Path, SourceDocument, Span
 from psa_config.source_walk import AliasExpansionLimit, NodeInventory, RecursiveAlias, SpanWalker, span_of, take_inventory
@@ -30,6 +30,7 @@ from psa_config.source_walk import AliasExpansionLimit, NodeInventory, Recursive
 __all__ = ["Path", "SourceDocument", "Span", "read_source", "suppressions"]
 
 CANNOT_LOAD = "the runtime cannot load this file: yaml.safe_load fails"
+VALUE_TAG = "tag:yaml.org,2002:value"
 
 
 def read_source(text: str, path: str) -> SourceDocument:
@@ -139,7 +140,7 @@ def _marked_error(path: str, text: str, exc: MarkedYAMLError, *, prefix: str = "
 
 
 def _constructor_failure(path: str, inventory: NodeInventory, exc: Exception) -> Diagnostic:
-    node = _failing_scalar(inventory)
+    node = _failing_scalar(inventory, exc)
     detail = f"{type(exc).__name__}: {exc}"
     if node is None:
         return make_diagnostic("yaml-syntax", path, Span(1, 1), _one_line(f"{CANNOT_LOAD} ({detail})"))
@@ -148,13 +149,16 @@ def _constructor_failure(path: str, inventory: NodeInventory, exc: Exception) ->
     return make_diagnostic("yaml-syntax", path, span_of(node), _one_line(message), fix=fix)
 
 
-def _failing_scalar(inventory: NodeInventory) -> ScalarNode | None:
-    """The first scalar (in text order) that PyYAML cannot build on its own."""
+def _failing_scalar(inventory: NodeInventory, failure: Exception) -> ScalarNode | None:
+    """The first scalar (in text order) whose own construction fails as the document's did."""
     for node in sorted(inventory.scalars, key=lambda n: n.start_mark.index):
+        if node.tag in (MERGE_TAG, VALUE_TAG):
+            continue  # `<<` and `=` keys are handled by the mapping, not built on their own
         try:
             construct(ScalarNode(node.tag, node.value, node.start_mark, node.end_mark, node.style))
-        except Exception:  # noqa: BLE001 - the same failures as above
-            return node
+        except Exception as exc:  # noqa: BLE001 - the same failures as the document's
+            if type(exc) is type(failure) and str(exc) == str(failure):
+                return node
     return None
 
 
