@@ -8,7 +8,7 @@ from functools import cached_property
 
 from yaml.nodes import Node
 
-from psa_config.edit import locate, models, operations, verify
+from psa_config.edit import focus, locate, models, operations, verify
 from psa_config.edit.diff import Region, compose_regions
 from psa_config.edit.formatting import Value
 from psa_config.edit.setting import Context
@@ -50,8 +50,18 @@ class Document:
     def _ctx(self) -> Context:
         return Context(self.text, self.root, edit_anchor=self.edit_anchor)
 
-    def _apply(self, make: Callable[[Context], Change], check: Check | None = None) -> Document:
-        ctx = self._ctx
+    def _focused(self, model: str, preset: str) -> Context:
+        """A context of only the lines an edit of ``preset`` needs, on big plain files."""
+        if "root" not in self.__dict__:  # not composed whole yet
+            root = focus.focused_root(self.text, model, preset)
+            if root is not None:
+                return Context(self.text, root, edit_anchor=self.edit_anchor)
+        return self._ctx
+
+    def _apply(
+        self, make: Callable[[Context], Change], check: Check | None = None, ctx: Context | None = None
+    ) -> Document:
+        ctx = ctx or self._ctx
         change = make(ctx)
         text, lines = apply(self.text, change.splices)
         if check is not None and text != self.text:
@@ -107,7 +117,9 @@ class Document:
         Missing keys are added after their siblings.
         """
         return self._apply(
-            lambda c: operations.set_field(c, model, preset, key, value), self._field_check(model, preset, key, value)
+            lambda c: operations.set_field(c, model, preset, key, value),
+            self._field_check(model, preset, key, value),
+            self._focused(model, preset),
         )
 
     def set_model_value(self, model: str, key: str, value: Value) -> Document:
@@ -117,7 +129,9 @@ class Document:
     def remove_value(self, model: str, preset: str, key: str) -> Document:
         """Delete a preset field (its lines); no change if it is absent."""
         return self._apply(
-            lambda c: operations.remove_field(c, model, preset, key), self._field_check(model, preset, key, verify.ABSENT)
+            lambda c: operations.remove_field(c, model, preset, key),
+            self._field_check(model, preset, key, verify.ABSENT),
+            self._focused(model, preset),
         )
 
     def add_preset(self, model: str, name: str, from_preset: str | None = None) -> Document:
