@@ -258,6 +258,10 @@ OPTIONAL = {
 }
 
 
+PSA_TYPE = st.sampled_from(["psa", "psa", "psa", "PSA", "Psa", None])
+"""The runtime lower-cases `type` and defaults it to psa (None: the key is left out)."""
+
+
 @st.composite
 def psa_presets(draw: st.DrawFn) -> dict[str, Any]:
     """A valid psa preset over each field's whole valid domain, with a random subset of the optional keys."""
@@ -265,7 +269,7 @@ def psa_presets(draw: st.DrawFn) -> dict[str, Any]:
     sim = impl == "old_mask_type" and draw(st.booleans())
     levels = LEVEL_ORDER if impl == "new_mask_type" else draw(st.permutations(LEVEL_ORDER).flatmap(lambda p: st.integers(1, 5).map(lambda k: p[:k])))
     preset: dict[str, Any] = {
-        "type": "psa",
+        "type": draw(PSA_TYPE),
         "use_sim_mask": sim,
         "block_size": draw(block_sizes(impl)),
         "mask_ratios": draw(chains(levels)),
@@ -276,10 +280,18 @@ def psa_presets(draw: st.DrawFn) -> dict[str, Any]:
         preset[key] = draw(OPTIONAL[key])
     if sim:
         preset["sim_thresholds"] = {key: draw(THRESHOLD) for key in ("x2", "x4", "x8")}
+    if preset.get("rearrange_method") == "STA":
+        preset.setdefault("tile_size", draw(OPTIONAL["tile_size"]))  # STA needs its tile (PSA306)
+    if preset["type"] is None:
+        del preset["type"]
     return dict(draw(st.permutations(list(preset.items()))))
 
 
-DENSE = st.one_of(st.just({"type": "dense"}), st.builds(lambda text: {"type": "dense", "description": text}, st.text(max_size=20)))
+DENSE = st.builds(
+    lambda kind, description: {"type": kind} if description is None else {"type": kind, "description": description},
+    st.sampled_from(["dense", "dense", "Dense", "DENSE"]),
+    st.none() | st.text(max_size=20),
+)
 
 
 @st.composite
@@ -331,7 +343,7 @@ def containers(node: Any) -> list[dict[Any, Any] | list[Any]]:
 def mutated_files(draw: st.DrawFn) -> dict[str, Any]:
     """A valid file, left as it is or given one to three random edits (replace, delete or add a key or item)."""
     data = copy.deepcopy(draw(config_files()))
-    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 1, 2, 3]))):
+    for _ in range(draw(st.sampled_from([0, 0, 0, 0, 0, 1, 1, 2, 3]))):
         target = draw(st.sampled_from(containers(data)))
         action = draw(st.sampled_from(["replace", "delete", "add"]))
         if isinstance(target, dict):
