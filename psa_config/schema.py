@@ -21,6 +21,7 @@ from typing import Any
 
 from psa_config.model import AttentionConfigFile
 from psa_config.model_constants import LEVELS
+from psa_config.runtime import SIM_KEYS
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 SCHEMA_TITLE = "attention_config.yaml: Pyramid Sparse Attention presets"
@@ -166,15 +167,22 @@ def refine_psa_preset(preset: Schema) -> None:
             "block_size": {"properties": {"m": {"const": 128}, "n": {"const": 128}, "tile_n": {"const": 32}}},
         }
     }
-    sim_mask = {
-        "required": ["sim_thresholds"],
-        "properties": {"sim_thresholds": {"required": ["x2", "x4", "x8"]}},
-    }
+    sim_mask = {"allOf": [_threshold_given(short, legacy) for short, legacy in SIM_KEYS]}
+    sta = {"if": {"properties": {"rearrange_method": {"const": "STA"}, "use_rearrange": {"not": {"const": False}}},
+                  "required": ["rearrange_method"]},
+           "then": {"required": ["tile_size"]}}
     preset["allOf"] = [
         _when({"attn_impl": {"const": "new_mask_type"}}, new_mask_type),
         _when({"attn_impl": {"const": "old_mask_type"}}, old_mask_type),
         _when({"use_sim_mask": {"const": True}}, sim_mask),
+        sta,
     ]
+
+
+def _threshold_given(short: str, legacy: str) -> Schema:
+    """A similarity threshold is given by its legacy preset key or in ``sim_thresholds``."""
+    in_thresholds = {"required": ["sim_thresholds"], "properties": {"sim_thresholds": {"required": [short]}}}
+    return {"anyOf": [{"required": [legacy]}, in_thresholds]}
 
 
 def describe_maps(schema: Schema) -> None:
