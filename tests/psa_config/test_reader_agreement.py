@@ -14,7 +14,6 @@ Two properties, on generated texts:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +25,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from psa_config import check_text
 from psa_config.runtime_yaml import compose, libyaml_may_compose
 from psa_config.source import read_source
+from runtime_equality import same
 
 AGREEMENT_EXAMPLES = 3 * settings.default.max_examples  # 600 under the ci profile
 
@@ -154,21 +154,6 @@ def damage(draw: st.DrawFn, text: str) -> str:
         line = line[:position] + draw(st.sampled_from(["?", ":", "[", "{", "|#", "!", "&", "*", "'", "-"])) + line[position:]
     lines[index] = line
     return "\n".join(lines)
-
-
-def same(runtime: Any, checker: Any) -> bool:
-    """Equal values of the same types, dict keys in the same order (``True != 1`` here)."""
-    if type(runtime) is not type(checker):
-        return False
-    if isinstance(runtime, dict):
-        return len(runtime) == len(checker) and all(
-            same(k1, k2) and same(v1, v2) for (k1, v1), (k2, v2) in zip(runtime.items(), checker.items())
-        )
-    if isinstance(runtime, (list, tuple)):
-        return len(runtime) == len(checker) and all(same(a, b) for a, b in zip(runtime, checker))
-    if isinstance(runtime, float) and math.isnan(runtime):
-        return math.isnan(checker)
-    return bool(runtime == checker)
 
 
 def runtime_load(text: str) -> tuple[Any, BaseException | None]:
