@@ -21,7 +21,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from psa_config.edit.errors import DuplicateKeyError, EditError, MalformedYamlError
-from psa_config.runtime_yaml import LOADER, MERGE_TAG, merge_sources
+from psa_config import runtime_yaml
+from psa_config.runtime_yaml import MERGE_TAG, merge_sources
 
 _PREFIX = re.compile(r"(?:[&!][^\s]*\s+)+")
 _ANCHOR_OR_TAG = re.compile(r"([&!])([^\s,\[\]{}]*)\s*")
@@ -31,7 +32,9 @@ _EXPLICIT_KEY = re.compile(r"\?[ \t]+")
 def compose(text: str) -> Node | None:
     """The node tree of ``text`` (``None`` for an empty document), each node with an ``anchor``."""
     try:
-        root = yaml.compose(text, Loader=LOADER)
+        root = runtime_yaml.compose(text)  # the runtime's own reading (libyaml where it provably agrees)
+    except RecursionError:
+        raise MalformedYamlError("the document is nested too deeply for the runtime's YAML reader", 1, 1) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -46,7 +49,7 @@ def compose(text: str) -> Node | None:
 @lru_cache(maxsize=1)
 def _bom_shift() -> int:
     """How far the loader's indices lag behind ``str`` indices after a BOM (libyaml skips it)."""
-    probe = yaml.compose("\ufeffa: 1", Loader=LOADER)
+    probe = runtime_yaml.compose("\ufeffa: 1")
     return 1 - probe.value[0][0].start_mark.index
 
 

@@ -18,7 +18,7 @@ from psa_config.edit import locate
 from psa_config.edit.errors import EditError
 from psa_config.edit.locate import Entry
 from psa_config.edit.splice import Splice
-from psa_config.runtime_yaml import LOADER
+from psa_config import runtime_yaml
 
 REGION_FROM_CHARS = 64 * 1024
 """Texts at least this long are verified on the edited preset's lines only."""
@@ -26,7 +26,8 @@ ABSENT = object()
 
 
 def load(text: str) -> Any:
-    return yaml.load(text, Loader=LOADER)  # noqa: S506 (a safe loader)
+    """Exactly what ``yaml.safe_load`` (the runtime) reads."""
+    return runtime_yaml.safe_load(text)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -85,5 +86,5 @@ def _region(old_text: str, new_text: str, scope: Entry | None, splices: Sequence
 def _load_region(region: str) -> Any:
     try:
         return load(region)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
         return None
