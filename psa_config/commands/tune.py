@@ -85,6 +85,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", metavar="FILE", help="save the Pareto plot as a PNG")
     parser.add_argument("--no-plot", action="store_true", help="no plot in the terminal")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--json-file", metavar="FILE", help="also save the JSON object to FILE")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -215,10 +216,13 @@ def _write(args: argparse.Namespace, request: Any, report: Any, modules: dict[st
 
 
 def _print(args: argparse.Namespace, report: Any, modules: dict[str, Any], diff: str | bool | None) -> None:
+    body = report.to_json(per_sample=True)
+    if isinstance(diff, str):
+        body["diff"] = diff
+    if args.json_file:
+        with open(args.json_file, "w", encoding="utf-8") as handle:
+            json.dump(body, handle, indent=2)
     if args.json:
-        body = report.to_json(per_sample=True)
-        if isinstance(diff, str):
-            body["diff"] = diff
         json.dump(body, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return

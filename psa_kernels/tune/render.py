@@ -22,7 +22,8 @@ PIPE_WIDTH = 160
 
 def pareto_table(report: TuneReport, per_sample: bool = False) -> Table:
     front = report.front
-    table = Table(title=_title(report), title_justify="left", caption=_caption(report), caption_justify="left")
+    table = Table(title=_title(report), title_justify="left", caption=_caption(report, per_sample),
+                  caption_justify="left")
     for name in ("", "trial", "mode", "n", "ends of 1 2 4 8", "density"):
         table.add_column(name, justify="left" if name in ("mode", "ends of 1 2 4 8") else "right", no_wrap=True)
     if report.on_cuda:
@@ -46,8 +47,8 @@ def _title(report: TuneReport) -> str:
             f"{CHOSEN_MARK} = chosen)")
 
 
-def _caption(report: TuneReport) -> str:
-    errors = "worst/mean: over the samples" + ("; one column per sample" if len(report.samples) > 1 else "")
+def _caption(report: TuneReport, per_sample: bool) -> str:
+    errors = f"worst/mean: over the {len(report.samples)} samples" + ("; one column per sample" if per_sample else "")
     speed = "; speedup: dense SDPA time / (estimate + mask + kernel), kernel: dense / kernel" if report.on_cuda else ""
     return f"thresh = thresholdbound; ends: where levels 1, 2, 4, 8 end (0 takes the rest); {errors}{speed}"
 
