@@ -18,6 +18,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "psa_config.commands.rules",
     "psa_config.commands.schema",
     "psa_config.commands.edit",
+    "psa_config.commands.model",
+    "psa_config.commands.init",
     "psa_config.commands.dryrun",
     "psa_config.commands.tune",
     "psa_config.commands.tui",
@@ -54,16 +56,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    prog = f"psa-config {getattr(args, 'command_name', None) or args.command}"
     try:
         return int(handler(args))
     except PsaConfigError as exc:
-        print(f"psa-config: error: {exc}", file=sys.stderr)
+        print(error_line(prog, exc), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("psa-config: interrupted", file=sys.stderr)
+        print(f"{prog}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def error_line(prog: str, message: object) -> str:
+    """Every command's one error style: ``psa-config <command>: error: <message>`` on one line."""
+    text = " ".join(str(message).split("\n"))
+    return f"{prog}: error: {text}"
 
 
 class _LazyVersion(argparse.Action):

@@ -11,11 +11,9 @@ from pathlib import Path
 
 def run(path: str | Path) -> int:
     """Open ``path`` in the editor; returns the process exit code."""
-    from psa_tui.app import PsaConfigApp
+    from psa_tui.app import run_app
 
-    app = PsaConfigApp(path)
-    app.run()
-    return app.return_code or 0
+    return run_app(path)
 
 
 __all__ = ["run"]

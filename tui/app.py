@@ -39,6 +39,7 @@ class PsaConfigApp(StructureActions, App[int]):
         Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("ctrl+r", "dry_run", "Dry-run", show=False),
+        Binding("ctrl+t", "tune", "Tune", show=False),
         Binding("f1", "help", "Help"),
         Binding("f2", "focus_tree", "Tree", show=False),
         Binding("f3", "focus_form", "Form", show=False),
@@ -347,6 +348,11 @@ class PsaConfigApp(StructureActions, App[int]):
             return
         self.push_screen(screens.DryRunScreen(self.session.text, str(self.session.path), target.model, target.preset))
 
+    def action_tune(self) -> None:
+        from psa_tui.tune_screen import open_tune
+
+        open_tune(self)
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         commands = [
@@ -371,6 +377,13 @@ class PsaConfigApp(StructureActions, App[int]):
             commands.append(("Dry-run preset", "Run the selected preset at a small CPU size", self.action_dry_run))
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
+
+
+def run_app(path: str | Path) -> int:
+    """Open ``path`` in the editor; returns the process exit code."""
+    app = PsaConfigApp(path)
+    app.run()
+    return app.return_code or 0
 
 
 def _title(target: Target) -> str:

@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
 
     paths = _paths(args.paths)
     if paths is None:
-        print(f"psa-config check: no PATH given and {DEFAULT_CONFIG} does not exist", file=sys.stderr)
+        print(f"psa-config check: error: no PATH given and {DEFAULT_CONFIG} does not exist "
+              "(psa-config init writes a starter file)", file=sys.stderr)
         return EXIT_USAGE
     diagnostics, unreadable = _check_all(paths)
     if unreadable and not diagnostics:

@@ -100,13 +100,16 @@ def _load(path: str) -> AttentionConfigFile | None:
     import psa_config
     from psa_config.errors import UnreadableInputError
 
+    if Path(path).is_dir():
+        raise UnreadableInputError(f"{path}: is a directory, not a file (name the attention_config.yaml in it)")
     if not Path(path).is_file():
         raise UnreadableInputError(f"{path}: no such file")
     try:
         return psa_config.load(path)
     except psa_config.ConfigError as exc:
         _print_diagnostics(exc.diagnostics)
-        print(f"psa-config dry-run: {path} has errors; fix them first (psa-config check {path})", file=sys.stderr)
+        print(f"psa-config dry-run: error: {path} has errors; fix them first (psa-config check {path})",
+              file=sys.stderr)
         return None
 
 
@@ -117,7 +120,7 @@ def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
 
 def _section(config: AttentionConfigFile, model: str) -> ModelSection:
     if model not in config.root:
-        raise UsageError(f"unknown model {model!r}{_did_you_mean(model, list(config.root))}")
+        raise UsageError(f"unknown model {model!r}{_choices(model, list(config.root), 'models')}")
     return config.model(model)
 
 
@@ -127,15 +130,23 @@ def _preset_names(section: ModelSection, model: str, preset: str | None, every: 
     name = preset or section.default_attention
     if name not in section.attention_configs:
         known = list(section.attention_configs)
-        raise UsageError(f"unknown preset {name!r} of model {model!r}{_did_you_mean(name, known)}")
+        raise UsageError(f"unknown preset {name!r} of model {model!r}{_choices(name, known, 'presets')}")
     return [name]
 
 
-def _did_you_mean(name: str, known: list[str]) -> str:
+def _choices(name: str, known: list[str], what: str) -> str:
+    """The closest known name (by spelling, else by prefix), then every known name."""
+    if not known:
+        return f"; the file has no {what}"
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-    if close:
-        return f"; did you mean {close[0]!r}?"
-    return f"; known: {', '.join(known)}" if known else ""
+    close = close or [k for k in known if k.lower().startswith(name.lower())][:1]
+    guess = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{guess} ({what}: {', '.join(known)})"
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    """The closest name and every known one (``psa-config tune`` uses it for presets)."""
+    return _choices(name, known, "presets")
 
 
 def _kernels() -> tuple[Any, Any]:

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     rule = get_rule(args.rule)
     if rule is None:
-        print(f"psa-config rules: unknown rule {args.rule!r} (see `psa-config rules`)", file=sys.stderr)
+        print(f"psa-config rules: error: unknown rule {args.rule!r} (see `psa-config rules`)", file=sys.stderr)
         return 2
     sys.stdout.write(explain(rule))
     return 0

@@ -25,8 +25,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("textual") is None or importlib.util.find_spec("psa_tui") is None:
-        print(f"psa-config: error: {INSTALL_HINT}", file=sys.stderr)
+        print(f"psa-config tui: error: {INSTALL_HINT}", file=sys.stderr)
         return 2
-    import psa_tui
+    from psa_tui.app import run_app  # the module, not the package: a tests/psa_tui folder can shadow the package
 
-    return psa_tui.run(args.file)
+    return run_app(args.file)

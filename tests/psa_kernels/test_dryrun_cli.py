@@ -128,8 +128,22 @@ def test_human_report_is_plain_text_off_a_terminal(capsys: pytest.CaptureFixture
     assert err == ""
     assert "\x1b[" not in out
     for text in ("REDUCED SIZE", "token grid 8 x 8 x 3", "seq 192", "FLOP density", "level 8 (pooled 8x)",
-                 "estimate", "kernel", "speedup", "error vs dense", "peak memory", "warning [PSA401]"):  # fmt: skip
+                 "estimate", "kernel", "error vs dense", "peak memory", "warning [PSA401]"):  # fmt: skip
         assert text in out, text
+    # a CPU run times the reference: no speedup row, and one line says what the run can and cannot show
+    assert not [line for line in out.splitlines() if "speedup" in line and not line.startswith("note: CPU run:")]
+    [cpu_line] = [line for line in out.splitlines() if line.startswith("note: CPU run:")]
+    assert "density" in cpu_line and "error" in cpu_line and "say nothing about GPU speed" in cpu_line
+    # off a terminal nothing is wrapped: every sentence stays on its line, however long
+    reduced = next(line for line in out.splitlines() if line.startswith("REDUCED SIZE"))
+    assert reduced.endswith("ran the size below.") and len(reduced) > 100
+
+
+def test_one_head_is_singular(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dry-run", PUBLISHED, "--model", "Wan2.1_1.3b", "--preset", "psa_topk", *SMALL, "--batch", "2",
+                 "--heads", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "1 head, batch 2" in out
 
 
 def test_captured_tensors_of_another_length_warn_for_gilbert(
@@ -180,6 +194,7 @@ def test_sta_tile_that_does_not_divide_the_grid_is_reported(
     ("argv", "message"),
     [
         (["--model", "Wan2.1_13b"], "unknown model 'Wan2.1_13b'; did you mean 'Wan2.1_1.3b'?"),
+        (["--model", "Wan"], "(models: Wan2.1_14b, Wan2.1_1.3b, Wan2.2_A14B, Wan2.2_5B, CogVideo1.5_5b, CogVideo_5b)"),
         (["--model", "Wan2.1_1.3b", "--preset", "psa_topK"], "did you mean 'psa_topk'?"),
         (["--model", "Wan2.1_1.3b", "--video", "832x480"], "expected WIDTHxHEIGHTxFRAMES"),
         (["--model", "Wan2.1_1.3b", "--video", "128x128x9", "--repeat", "0"], "--repeat 0"),

@@ -44,6 +44,19 @@ def test_runs_the_unsaved_text(config_path: Path) -> None:
     assert progress.events[0] == "start 3" and progress.events.count("advance") == 3
 
 
+def test_the_report_speaks_to_the_tui_not_the_command_line(config_path: Path) -> None:
+    """No command-line options in the TUI's report, "1 head" in the singular, no CPU speedup, local data."""
+    report = dryrun.run(config_path.read_text(), str(config_path), "Wan2.1_1.3b", "psa_topk", Recorder(),
+                        heads=dryrun.TUI_HEADS)
+    console = Console(width=200, record=True)
+    console.print(report)
+    out = console.export_text()
+    assert "REDUCED SIZE" in out and "1 head, batch 1" in out and "data local" in out
+    assert " --" not in out and "(--" not in out
+    assert "say nothing about GPU speed" in out
+    assert not [line for line in out.splitlines() if "speedup" in line and "no speedup is shown" not in line]
+
+
 def test_text_with_errors_is_refused(config_path: Path) -> None:
     text = config_path.read_text().replace("attn_impl: new_mask_type", "attn_impl: nope", 1)
     with pytest.raises(psa_config.ConfigError):
