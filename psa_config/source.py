@@ -92,18 +92,8 @@ def _construct(document: SourceDocument, root: Node, inventory: NodeInventory) -
 def _walk(document: SourceDocument, root: Node, inventory: NodeInventory, built: dict[Node, Any]) -> None:
     try:
         SpanWalker(document, inventory, built).walk(root)
-    except AliasExpansionLimit:
-        _unreadable(
-            document,
-            make_diagnostic(
-                "yaml-syntax",
-                document.path,
-                Span(1, 1),
-                f"aliases expand the document to more than {inventory.alias_expansion_limit()} extra nodes "
-                f"({inventory.count} written): an alias bomb? refusing to read it",
-                fix="expand fewer aliases: anchors that refer to anchors multiply the document",
-            ),
-        )
+    except AliasExpansionLimit as exc:
+        _unreadable(document, _alias_bomb(document, inventory, exc.path))
     except RecursiveAlias as exc:
         _unreadable(
             document,
@@ -115,6 +105,19 @@ def _walk(document: SourceDocument, root: Node, inventory: NodeInventory, built:
                 fix="refer to the anchor only outside the node that defines it",
             ),
         )
+
+
+def _alias_bomb(document: SourceDocument, inventory: NodeInventory, path: Path) -> Diagnostic:
+    top = path[:1]
+    where = f"the value of `{top[0]}`" if top else "the document"
+    return make_diagnostic(
+        "yaml-syntax",
+        document.path,
+        document.key_span(top) if top else Span(1, 1),
+        f"{where} expands through aliases to more than {inventory.alias_expansion_limit()} extra nodes "
+        f"({inventory.count} written): an alias bomb? refusing to read it",
+        fix="expand fewer aliases: anchors that refer to anchors multiply the document",
+    )
 
 
 def _unreadable(document: SourceDocument, diagnostic: Diagnostic) -> None:

@@ -30,7 +30,11 @@ ALIAS_EXPANSION_PER_NODE = 4
 
 
 class AliasExpansionLimit(Exception):
-    """The data expands, through aliases, far beyond the nodes written."""
+    """The data expands, through aliases, far beyond the nodes written; ``path`` is where the walk was."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__("alias expansion limit")
+        self.path = path
 
 
 class RecursiveAlias(Exception):
@@ -97,7 +101,7 @@ class SpanWalker:
         if id(node) in self.seen:
             self.expanded += 1
             if self.expanded > self.limit:
-                raise AliasExpansionLimit
+                raise AliasExpansionLimit(path)
         first_visit = id(node) not in self.seen
         self.seen.add(id(node))
         self.document.value_spans[path] = span_of(node)
