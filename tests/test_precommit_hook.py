@@ -48,6 +48,7 @@ def run_hook(*files: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_manifest_declares_a_python_hook_for_yaml() -> None:
     entry = hook()
     assert entry["language"] == "python"
+    assert entry["verbose"] is True  # warnings of a passing commit are printed
     assert entry["types"] == ["yaml"]
     assert shlex.split(entry["entry"])[:2] == ["psa-config", "check"]
     assert entry.get("pass_filenames", True) is True
@@ -96,3 +97,34 @@ def test_entry_on_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run_hook(tmp_path / "attention_config.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_pre_commit_try_repo_fails_a_broken_file_and_shows_warnings_on_a_passing_one(tmp_path: Path) -> None:
+    """The hook as pre-commit really installs it (its own venv, `pip install` of this repository).
+
+    ``verbose: true`` in the manifest is what makes the warnings of a passing run visible.
+    """
+    if shutil.which("git") is None:
+        pytest.fail("git is needed to run pre-commit")
+    pytest.importorskip("pre_commit")
+    repo = tmp_path / "user-repo"
+    for kind, source in (("clean", WARN), ("broken", BAD)):
+        (repo / kind).mkdir(parents=True)
+        shutil.copyfile(source, repo / kind / "attention_config.yaml")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+
+    def try_repo(path: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "psa-config-check", "--files", path]
+        return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+
+    passing = try_repo("clean/attention_config.yaml")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert re.search(r"psa-config check\.+Passed", passing.stdout)
+    assert "clean/attention_config.yaml:25:9: warning PSA401" in passing.stdout  # shown although it passed
+    failing = try_repo("broken/attention_config.yaml")
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert re.search(r"psa-config check\.+Failed", failing.stdout)
+    assert "broken/attention_config.yaml:16:" in failing.stdout and "error PSA003" in failing.stdout
