@@ -40,7 +40,6 @@ class PsaConfigApp(StructureActions, App[int]):
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("ctrl+r", "dry_run", "Dry-run", show=False),
         Binding("ctrl+t", "tune", "Tune", show=False),
-        Binding("ctrl+t", "tune", "Tune", show=False),
         Binding("f1", "help", "Help"),
         Binding("f2", "focus_tree", "Tree", show=False),
         Binding("f3", "focus_form", "Form", show=False),
@@ -348,11 +347,6 @@ class PsaConfigApp(StructureActions, App[int]):
             self.notify(reason, title="Dry-run unavailable", severity="warning")
             return
         self.push_screen(screens.DryRunScreen(self.session.text, str(self.session.path), target.model, target.preset))
-
-    def action_tune(self) -> None:
-        from psa_tui.tune_screen import open_tune
-
-        open_tune(self)
 
     def action_tune(self) -> None:
         from psa_tui.tune_screen import open_tune
