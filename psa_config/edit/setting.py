@@ -288,7 +288,13 @@ def insert_block_lines(ctx: Context, node: MappingNode, lines: Sequence[str], af
         key, value = list(node.value)[-1]
         after = Entry(key, value, node, alias=_alias(key, value))
     end = locate.line_end(ctx.text, locate.entry_end(ctx.text, after))
-    return Splice(end, end, "".join(ctx.newline + line for line in lines))
+    if not ctx.text[locate.line_start(ctx.text, end) : end].strip(" \t"):  # after a keep scalar's kept lines
+        lines = list(lines)
+        while lines and not lines[0].strip():
+            lines.pop(0)  # a blank line here would become part of that scalar
+    own_break = ctx.text[end : end + locate.break_length(ctx.text, end)] or ctx.newline
+    text = "".join(ctx.newline + line for line in lines)
+    return Splice(end, end, own_break + text[len(ctx.newline) :] if text else "")
 
 
 # ---- removing ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from edit_corpus import corpus_files, load, read
 from psa_config import check_text
 from psa_config.edit import Document, EditError
 from psa_config.edit.diff import changed_lines
+from psa_config.edit.locate import count_breaks
 
 FILES = {p.name: read(p) for p in corpus_files()}
 NAMES = st.one_of(
@@ -29,8 +30,8 @@ def presets_of(text: str) -> list[tuple[str, str]]:
 
 def touched_old(old: str, new: str) -> set[int]:
     lines = {line for r in changed_lines(old, new)[0] for line in r}
-    if not old.endswith("\n"):
-        lines.discard(old.count("\n") + 1)  # appending after a last line without a line break
+    if not old.endswith(("\n", "\r")):
+        lines.discard(count_breaks(old, 0, len(old)) + 1)  # appending after a last line without a line break
     return lines
 
 
@@ -77,7 +78,7 @@ def test_remove(data: st.DataObject) -> None:
     assert yaml.safe_load(edited.text) == expected
     old_lines, new_lines = changed_lines(text, edited.text)
     if "{" not in text.splitlines()[old_lines[0].start - 1]:  # block style: whole lines go, nothing is written
-        assert sum(map(len, new_lines)) == 0 or not text.endswith("\n")
+        assert sum(map(len, new_lines)) == 0 or not text.endswith(("\n", "\r"))
         assert len(old_lines) == 1  # one contiguous run of lines
 
 
