@@ -395,7 +395,7 @@ def _runtime_note(loc: tuple[Any, ...], given: Any) -> str:
         return ""
     if isinstance(given, str):
         return f"; {arithmetic.split(' and crashes')[0]} and crashes on a string (TypeError)"
-    if field == "warmup_steps" and isinstance(given, float) and not given.is_integer():
+    if field == "warmup_steps" and isinstance(given, float) and math.isfinite(given) and not given.is_integer():
         return f"; {arithmetic}: steps 0 to {math.ceil(given) - 1} run dense"
     return f"; {arithmetic}"
 
