@@ -189,7 +189,7 @@ def _verify(handle: int, target: Path, original_text: str, shown: str) -> Snapsh
         raise FileChangedError(f"{shown} was removed since it was read; nothing was written") from None
     if (current.st_ino, current.st_dev) != (status.st_ino, status.st_dev) or data != original_text.encode("utf-8"):
         raise FileChangedError(f"{shown} changed on disk since it was read; reload it and edit again")
-    return Snapshot(hashlib.sha256(data).hexdigest(), status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev)
+    return Snapshot(hashlib.sha256(data).hexdigest(), current.st_size, current.st_mtime_ns, current.st_ino, current.st_dev)
 
 
 def _read_all(handle: int) -> bytes:
