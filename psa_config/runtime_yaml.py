@@ -40,6 +40,7 @@ import re
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 RUNTIME_LOADER = yaml.SafeLoader
@@ -48,8 +49,11 @@ RUNTIME_LOADER = yaml.SafeLoader
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when installed: fast, but only equal to the runtime's on some texts (use :func:`compose`)."""
 
-MERGE_TAG = "tag:yaml.org,2002:merge"
+YAML_TAG_PREFIX = "tag:yaml.org,2002:"
+MERGE_TAG = YAML_TAG_PREFIX + "merge"
 """The tag of a ``<<`` merge key."""
+VALUE_TAG = YAML_TAG_PREFIX + "value"
+"""The tag of a plain ``=`` (a YAML 1.1 value key)."""
 
 MAX_FAST_DEPTH = 64
 """Deeper libyaml trees are composed again in pure Python (which may run out of recursion)."""
@@ -78,18 +82,73 @@ def compose(text: str) -> Node | None:
     return yaml.compose(text, Loader=RUNTIME_LOADER)
 
 
+class ScalarConstructionError(ConstructorError):
+    """A tagged scalar PyYAML's constructor cannot build (``!!bool maybe``), located at the scalar.
+
+    ``yaml.safe_load`` raises a bare ``KeyError``, ``ValueError``, ... there;
+    this carries the same failure as a ``MarkedYAMLError``.
+    """
+
+    def __init__(self, node: ScalarNode, failure: Exception) -> None:
+        self.tag = _short_tag(node.tag)
+        self.scalar = node.value
+        problem = f"cannot build `{self.tag} {node.value}` ({type(failure).__name__}: {failure})"
+        super().__init__(None, None, problem, node.start_mark)
+
+
 def construct(root: Node) -> tuple[Any, dict[Node, Any]]:
     """``yaml.safe_load``'s value of ``root``, and the value built for each node.
 
     PyYAML's ``SafeConstructor`` flattens merge keys in place: mapping nodes
     lose their ``<<`` pairs and gain the merged ones, first. Raises
-    ``yaml.YAMLError`` (and ``ValueError``, ``KeyError``, ``AttributeError``,
-    ``TypeError``, ...) where the runtime's ``safe_load`` raises.
+    ``yaml.YAMLError`` where the runtime's ``safe_load`` fails (a
+    :class:`ScalarConstructionError` where it raises a bare exception), or
+    ``RecursionError``.
     """
     constructor = yaml.constructor.SafeConstructor()
     built: dict[Node, Any] = constructor.constructed_objects  # construct_document replaces, not clears, it
-    data = constructor.construct_document(root)
+    try:
+        data = constructor.construct_document(root)
+    except (yaml.YAMLError, RecursionError):
+        raise
+    except Exception as failure:  # noqa: BLE001 - PyYAML's scalar constructors raise KeyError, ValueError, ...
+        raise _locate_failure(root, failure) from failure
     return data, built
+
+
+def _locate_failure(root: Node, failure: Exception) -> ConstructorError:
+    """The first scalar (in text order) whose own construction fails as the document's did."""
+    for node in sorted(_scalars(root), key=lambda scalar: scalar.start_mark.index):
+        if node.tag in (MERGE_TAG, VALUE_TAG):
+            continue  # `<<` and `=` keys are the mapping's business, never built on their own
+        try:
+            yaml.constructor.SafeConstructor().construct_document(ScalarNode(node.tag, node.value, node.start_mark))
+        except Exception as own:  # noqa: BLE001 - the same failures as the document's
+            if type(own) is type(failure) and str(own) == str(failure):
+                return ScalarConstructionError(node, failure)
+    return ConstructorError(None, None, f"{type(failure).__name__}: {failure}", root.start_mark)
+
+
+def _scalars(root: Node) -> list[ScalarNode]:
+    found: list[ScalarNode] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            found.append(node)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+    return found
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(YAML_TAG_PREFIX) if tag.startswith(YAML_TAG_PREFIX) else tag
 
 
 def safe_load(text: str) -> Any:

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from yaml.error import MarkedYAMLError, YAMLError
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import Node
 
 from psa_config.diagnostics import Diagnostic
 from psa_config.rules.registry import make_diagnostic
-from psa_config.runtime_yaml import MERGE_TAG, compose, construct
+from psa_config.runtime_yaml import ScalarConstructionError, compose, construct
 from psa_config.scalar_ambiguity import ambiguous_scalars
 from psa_config.source_document import Path, SourceDocument, Span
 from psa_config.source_walk import AliasExpansionLimit, NodeInventory, RecursiveAlias, SpanWalker, span_of, take_inventory
@@ -30,7 +30,6 @@ from psa_config.source_walk import AliasExpansionLimit, NodeInventory, Recursive
 __all__ = ["Path", "SourceDocument", "Span", "read_source", "suppressions"]
 
 CANNOT_LOAD = "the runtime cannot load this file: yaml.safe_load fails"
-VALUE_TAG = "tag:yaml.org,2002:value"
 
 
 def read_source(text: str, path: str) -> SourceDocument:
@@ -40,7 +39,7 @@ def read_source(text: str, path: str) -> SourceDocument:
     if root is None:
         return document
     inventory = take_inventory(root)
-    built = _construct(document, root, inventory)
+    built = _construct(document, root)
     if built is None:
         return document
     _walk(document, root, inventory, built)
@@ -74,17 +73,18 @@ def _compose(document: SourceDocument) -> Node | None:
     return root
 
 
-def _construct(document: SourceDocument, root: Node, inventory: NodeInventory) -> dict[Node, Any] | None:
+def _construct(document: SourceDocument, root: Node) -> dict[Node, Any] | None:
     try:
         document.data, built = construct(root)
+    except ScalarConstructionError as exc:
+        fix = f"write a value `{exc.tag}` accepts, or drop the tag"
+        _unreadable(document, _marked_error(document.path, document.text, exc, prefix=CANNOT_LOAD + ": ", fix=fix))
+        return None
     except MarkedYAMLError as exc:
         _unreadable(document, _marked_error(document.path, document.text, exc, prefix=CANNOT_LOAD + ": "))
         return None
     except RecursionError:
         _unreadable(document, _too_deep(document.path))
-        return None
-    except Exception as exc:  # noqa: BLE001 - PyYAML's scalar constructors raise bare KeyError, ValueError, ...
-        _unreadable(document, _constructor_failure(document.path, inventory, exc))
         return None
     return built
 
@@ -132,41 +132,14 @@ def _too_deep(path: str) -> Diagnostic:
     return make_diagnostic("yaml-syntax", path, Span(1, 1), "the document is nested too deeply for the runtime's YAML reader")
 
 
-def _marked_error(path: str, text: str, exc: MarkedYAMLError, *, prefix: str = "") -> Diagnostic:
+def _marked_error(path: str, text: str, exc: MarkedYAMLError, *, prefix: str = "", fix: str | None = None) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     span = Span(mark.line + 1, mark.column + 1) if mark is not None else Span(1, 1)
     parts = [part for part in (exc.context, exc.problem) if part]
     message = prefix + ("; ".join(parts) if parts else "malformed YAML")
     if (mark is not None and text[mark.index : mark.index + 1] == "\t") or "'\\t'" in message:
         message += " (a tab: the runtime's reader accepts tabs only inside quotes and comments, use spaces)"
-    return make_diagnostic("yaml-syntax", path, span, _one_line(message))
-
-
-def _constructor_failure(path: str, inventory: NodeInventory, exc: Exception) -> Diagnostic:
-    node = _failing_scalar(inventory, exc)
-    detail = f"{type(exc).__name__}: {exc}"
-    if node is None:
-        return make_diagnostic("yaml-syntax", path, Span(1, 1), _one_line(f"{CANNOT_LOAD} ({detail})"))
-    message = f"{CANNOT_LOAD} to build `{_tag_text(node.tag)} {node.value}` ({detail})"
-    fix = f"write a value `{_tag_text(node.tag)}` accepts, or drop the tag"
-    return make_diagnostic("yaml-syntax", path, span_of(node), _one_line(message), fix=fix)
-
-
-def _failing_scalar(inventory: NodeInventory, failure: Exception) -> ScalarNode | None:
-    """The first scalar (in text order) whose own construction fails as the document's did."""
-    for node in sorted(inventory.scalars, key=lambda n: n.start_mark.index):
-        if node.tag in (MERGE_TAG, VALUE_TAG):
-            continue  # `<<` and `=` keys are handled by the mapping, not built on their own
-        try:
-            construct(ScalarNode(node.tag, node.value, node.start_mark, node.end_mark, node.style))
-        except Exception as exc:  # noqa: BLE001 - the same failures as the document's
-            if type(exc) is type(failure) and str(exc) == str(failure):
-                return node
-    return None
-
-
-def _tag_text(tag: str) -> str:
-    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+    return make_diagnostic("yaml-syntax", path, span, _one_line(message), fix=fix)
 
 
 def _one_line(message: str) -> str:
