@@ -2,6 +2,7 @@
 # Mutation testing with mutmut, one target at a time (not part of CI: it takes tens of minutes).
 #
 #   dev/mutation.sh [TARGET ...]     TARGET: rules edit source reference masks (default: all five)
+#   (source: psa_config/source.py and the modules it was split into)
 #
 # Each target runs in its own scratch copy of the working tree ($MUTATION_DIR/TARGET, default
 # /tmp/psa-mutation) with its own [tool.mutmut] section: only the target's files are mutated and only
@@ -22,7 +23,7 @@ only_mutate() {
   case "$1" in
     rules) echo '"psa_config/rules/*"' ;;
     edit) echo '"psa_config/edit/*"' ;;
-    source) echo '"psa_config/source.py"' ;;
+    source) echo '"psa_config/source.py", "psa_config/source_*.py", "psa_config/scalar_ambiguity.py"' ;;
     reference) echo '"psa_kernels/reference.py"' ;;
     masks) echo '"psa_kernels/masks.py"' ;;
     *) echo "unknown target: $1 (rules edit source reference masks)" >&2; return 2 ;;
@@ -32,13 +33,13 @@ only_mutate() {
 tests_for() {
   local checker='"tests/psa_config/rules", "tests/psa_config/test_checker.py", "tests/psa_config/test_properties.py",
     "tests/psa_config/test_line_columns.py", "tests/psa_config/test_yaml11_keys.py", "tests/psa_config/test_api.py",
-    "tests/psa_config/commands/test_check_command.py"'
+    "tests/psa_config/commands/test_check_command.py", "tests/psa_config/test_conformance.py", "tests/psa_config/test_reader_examples.py"'
   case "$1" in
     rules) echo "$checker" ;;
-    source) echo "$checker, \"tests/psa_config/test_source.py\"" ;;
+    source) echo "$checker, \"tests/psa_config/test_source.py\", \"tests/psa_config/test_reader_agreement.py\"" ;;
     edit) echo '"tests/psa_config/edit", "tests/psa_config/commands/test_edit_commands.py"' ;;
-    reference) echo '"tests/psa_kernels/test_kernels_reference.py", "tests/psa_kernels/test_level_oracle.py"' ;;
-    masks) echo '"tests/psa_kernels/test_kernels_masks.py", "tests/psa_kernels/test_level_oracle.py"' ;;
+    reference) echo '"tests/psa_kernels/test_kernels_reference.py", "tests/psa_kernels/test_walk_oracle.py"' ;;
+    masks) echo '"tests/psa_kernels/test_kernels_masks.py", "tests/psa_kernels/test_walk_oracle.py"' ;;
   esac
 }
 
@@ -68,7 +69,7 @@ text += f"""
 [tool.mutmut]
 source_paths = ["psa_config", "psa_kernels"]
 only_mutate = [{only}]
-also_copy = ["configs/", "schema/", "tui/", "benchmarks/", "docs/"]
+also_copy = ["configs/", "schema/", "tui/", "benchmarks/", "docs/", "README.md"]
 pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:xdist", "-p", "no:cacheprovider", "-q"]
 pytest_add_cli_args_test_selection = [{present}]
 """
