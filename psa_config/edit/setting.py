@@ -64,7 +64,8 @@ def set_path(ctx: Context, base: Path, rel: Path, value: Value, hint: HintFn) ->
     for name in reversed(rel[depth + 1 :]):
         nested = {name: nested}  # type: ignore[dict-item]
     if isinstance(node, MappingNode):
-        return insert_entry(ctx, node, rel[depth], nested, hint, rel[:depth]) + notes
+        after = _level_before(node, rel[depth]) if depth and rel[depth - 1] == "mask_ratios" else None
+        return insert_entry(ctx, node, rel[depth], nested, hint, rel[:depth], after) + notes
     if not walked or node is ctx.root:
         raise EditError(f"{'.'.join(base)} is not a mapping")
     return replace_value(ctx, walked[-1], {rel[depth]: nested}, hint, rel[:depth]) + notes
@@ -254,13 +255,30 @@ def insert_entries(ctx: Context, node: MappingNode, value: Mapping[str, Value], 
     return Change((insert_block_lines(ctx, node, lines),))
 
 
-def insert_entry(ctx: Context, node: MappingNode, key: str | int, value: Value, hint: HintFn, rel: Path) -> Change:
-    """Add ``key: value`` after the mapping's last entry, formatted like its entries."""
+def insert_entry(
+    ctx: Context, node: MappingNode, key: str | int, value: Value, hint: HintFn, rel: Path, after: Entry | None = None
+) -> Change:
+    """Add ``key: value`` after ``after`` (default: the mapping's last entry), formatted like its entries."""
     if node.flow_style:
         text = f"{format_key(key)}: {flow_text(value, hint((*rel, key)))}"
-        return Change((insert_flow_text(ctx, node, text),))
+        return Change((insert_flow_text(ctx, node, text, after),))
     lines = block_lines({key: value}, entry_indent(ctx, node), ctx.step, lambda p: hint((*rel, *p)))
-    return Change((insert_block_lines(ctx, node, lines),))
+    return Change((insert_block_lines(ctx, node, lines, after),))
+
+
+LEVEL_ORDER = (1, 2, 4, 8, 0)
+"""The order new_mask_type requires; a new level goes after the last level listed before it."""
+
+
+def _level_before(node: MappingNode, key: str | int) -> Entry | None:
+    if key not in LEVEL_ORDER:
+        return None
+    earlier = {str(level) for level in LEVEL_ORDER[: LEVEL_ORDER.index(key)]}  # type: ignore[arg-type]
+    found = None
+    for k, v in locate.entries(node):
+        if locate.key_text(k) in earlier:
+            found = Entry(k, v, node, alias=_alias(k, v))
+    return found
 
 
 def entry_indent(ctx: Context, node: MappingNode) -> int:
