@@ -67,7 +67,7 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", choices=("topk", "thresholdbound", "both"), default="both",
                         help="mask modes to search (default both)")
     parser.add_argument("--n", default="32,64,128", metavar="N,...", help="key block sizes to search (default 32,64,128)")
-    parser.add_argument("--trials", type=int, default=32, help="trials to run now (default 32)")
+    parser.add_argument("--trials", type=int, default=32, help="trials to run now (default 32; 0: report the stored study)")
     parser.add_argument("--objective", choices=("speed", "density"),
                         help="what to improve: speed (CUDA; the default there) or density (the CPU default)")
     parser.add_argument("--from", dest="source", metavar="PRESET",

@@ -99,8 +99,8 @@ def terminal_plot(front: Front, cuda: bool, color: bool = False) -> str:
     if others:
         plt.scatter([x_of(p) for p in others], [p.worst(front.metric) for p in others], marker="x", label="measured")
     if front.front:
-        ordered = sorted(front.front, key=x_of)
-        plt.plot([x_of(p) for p in ordered], [p.worst(front.metric) for p in ordered], marker="o", label="Pareto front")
+        plt.scatter([x_of(p) for p in front.front], [p.worst(front.metric) for p in front.front], marker="o",
+                    label="Pareto front")
     if front.chosen is not None:
         plt.scatter([x_of(front.chosen)], [front.chosen.worst(front.metric)], marker="*", label="chosen")
     plt.horizontal_line(front.max_error)

@@ -78,9 +78,10 @@ def _check(request: TuneRequest) -> None:
         raise DryRunInputError(f"--objective {request.objective!r}: expected one of {', '.join(OBJECTIVES)}")
     if not request.max_error > 0:
         raise DryRunInputError(f"--max-error {request.max_error}: expected a positive number")
-    for option, value in (("--trials", request.trials), ("--samples", request.samples)):
-        if value < 1:
-            raise DryRunInputError(f"{option} {value}: expected a positive integer")
+    if request.trials < 0:
+        raise DryRunInputError(f"--trials {request.trials}: expected 0 (report the stored study) or more")
+    if request.samples < 1:
+        raise DryRunInputError(f"--samples {request.samples}: expected a positive integer")
 
 
 def prepare_samples(request: TuneRequest, device: torch.device) -> list[Sample]:

@@ -67,14 +67,19 @@ def test_dry_run_prints_the_diff_and_leaves_the_file(config: Path, capsys: pytes
 
 def test_a_sqlite_study_resumes(config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     storage = f"sqlite:///{tmp_path / 'tune.db'}"
-    common = [str(config), "--model", MODEL, "--max-error", "1.0", "--trials", "1", *SMALL_RUN,
-              "--storage", storage, "--study", "resume-test"]
-    code, first = tune(capsys, *common)
+
+    def study_args(trials: int, metric: str = "rel-l2") -> list[str]:
+        return [str(config), "--model", MODEL, "--max-error", "1.0", "--trials", str(trials), "--metric", metric,
+                *SMALL_RUN, "--storage", storage, "--study", "resume-test"]
+
+    code, first = tune(capsys, *study_args(1))
     assert code == 0 and first["trials"]["total"] == 1 and first["chosen"]["trial"] == 0
-    code, second = tune(capsys, *common)
+    code, second = tune(capsys, *study_args(1))
     assert second["trials"] == {**second["trials"], "this_run": 1, "total": 2, "measured": 2}
     assert {p["trial"] for p in second["pareto"]} <= {0, 1}
-    assert main(["tune", *common[:-4], "--metric", "cosine", "--storage", storage, "--study", "resume-test"]) == 2
+    code, report_only = tune(capsys, *study_args(0))
+    assert report_only["trials"]["total"] == 2 and report_only["pareto"] == second["pareto"]
+    assert main(["tune", *study_args(1, metric="cosine")]) == 2
     assert "another metric" in capsys.readouterr().err
 
 
