@@ -5,6 +5,8 @@
     python benchmarks/kernels.py --rows 0,4 --json out.json
     python benchmarks/kernels.py --mask-only     # dense, estimate, mask (Triton and PyTorch paths) per row
     python benchmarks/kernels.py --estimate-sweep  # estimate variants (float32 / float16 block maxima, tiles)
+    python benchmarks/kernels.py --peer          # FlexAttention and ours on one level-1/skip map
+    python benchmarks/kernels.py --peer --peer-variants   # ... plus our kernel's launch variants
 
 Every time is a median of CUDA-event timings; every ratio is against dense
 SDPA measured in the same process on the same tensors. The published
@@ -236,6 +238,166 @@ def mask_rows(rows: list[tuple], sweep: bool = False) -> None:
         torch.cuda.empty_cache()
 
 
+# FlexAttention's peer rows: the issue's three shapes with L rounded up to a multiple of 128
+PEER_SHAPES = {
+    "CogVideoX-5B": (1, 48, 17792, 64),
+    "Wan2.1-1.3B": (1, 12, 32768, 128),
+    "Wan2.1-14B": (1, 40, 75648, 128),
+}
+PEER_DENSITIES = (0.15, 1.0)
+# launch variants timed beside the default in --peer-variants (the default is timed first and last)
+PEER_VARIANTS: list[dict[str, int]] = [
+    {"fused_acc": 0},
+    {"num_warps": 8, "num_stages": 3},
+    {"num_warps": 8, "num_stages": 2},
+    {"num_warps": 8, "num_stages": 3, "cont_tile": 128},
+    {"num_warps": 8, "num_stages": 2, "cont_tile": 128, "key_tile": 128},
+    {"num_stages": 3},
+    {"block_q": 64},
+    {"ordered": 1},
+]
+# second round (after PEER_VARIANTS): per-loop pipeline depth (the level-1 loop deep, the others shallow, as
+# FlexAttention's single loop), plain offset loads instead of descriptors, half-height query tiles
+PEER_STAGE_VARIANTS: list[dict[str, int]] = [
+    {"contiguous": 1},
+    {"num_warps": 8, "num_stages": 2, "contiguous": 1},
+    {"num_warps": 8, "num_stages": 3, "contiguous": 1, "stages_pooled": 1, "stages_gather": 1},
+    {"num_warps": 8, "num_stages": 3, "stages_pooled": 1, "stages_gather": 1},
+    {"num_warps": 8, "stages_l1": 3, "stages_pooled": 1, "stages_gather": 1},
+    {"stages_l1": 3, "stages_pooled": 1, "stages_gather": 1},
+    {"block_q": 64},
+    {"block_q": 64, "num_stages": 3},
+    {"block_q": 64, "num_warps": 8, "num_stages": 3, "stages_pooled": 1, "stages_gather": 1},
+]
+# Triton's automatic warp specialisation, kept apart (run in its own process: a compiler crash loses nothing else)
+PEER_WS_VARIANTS: list[dict[str, int]] = [
+    {"warp_specialize": 1},
+    {"warp_specialize": 1, "num_warps": 8},
+    {"warp_specialize": 1, "num_warps": 8, "cont_tile": 128, "num_stages": 2},
+]
+
+
+def level1_map(batch: int, heads: int, blocks: int, density: float, seed: int = 0) -> torch.Tensor:
+    """A level map of levels 1 and 0 only: per query block ``round(density * blocks)`` random key blocks."""
+    keep = max(1, round(density * blocks))
+    gen = torch.Generator(device="cuda").manual_seed(seed)
+    draw = torch.rand(batch, heads, blocks, blocks, device="cuda", generator=gen)
+    chosen = draw.topk(keep, dim=-1).indices
+    levels = torch.zeros(batch, heads, blocks, blocks, dtype=torch.int8, device="cuda")
+    levels.scatter_(-1, chosen, 1)
+    return levels
+
+
+def flex_block_mask(levels: torch.Tensor, length: int):  # noqa: ANN201 - torch's BlockMask
+    """FlexAttention's block mask of the same map: every kept block a full 128x128 block (no mask_mod)."""
+    from torch.nn.attention.flex_attention import BlockMask
+
+    kept = levels == 1
+    counts = kept.sum(-1, dtype=torch.int32)
+    # kept block indices first, ascending (stable sort of the "not kept" flag)
+    indices = torch.sort((~kept).to(torch.int8), dim=-1, stable=True).indices.to(torch.int32)
+    empty = torch.zeros_like(counts)
+    try:
+        return BlockMask.from_kv_blocks(empty, torch.zeros_like(indices), counts, indices, BLOCK_SIZE=128,
+                                        seq_lengths=(length, length), compute_q_blocks=False)
+    except TypeError:  # older torch: no compute_q_blocks
+        return BlockMask.from_kv_blocks(empty, torch.zeros_like(indices), counts, indices, BLOCK_SIZE=128,
+                                        seq_lengths=(length, length))
+
+
+@dataclass
+class PeerRow:
+    shape: str
+    density: float
+    dense_ms: float
+    flex_ms: float
+    ours_ms: float
+    flex_ideal: float
+    ours_ideal: float
+    flex_over_ours: float
+    agreement: float
+    before_ms: float
+
+
+def peer(variants: list[dict[str, int]], with_flex: bool = True) -> list[PeerRow]:
+    """FlexAttention (compiled, ``BlockMask.from_kv_blocks``) and ``pyramid_attention`` on one level-1/skip map;
+    ``variants``: our launch variants timed beside the default at density < 1."""
+    from torch.nn.attention.flex_attention import flex_attention
+
+    compiled = torch.compile(flex_attention, dynamic=False)
+
+    def flex(*args, **kwargs) -> torch.Tensor:
+        return compiled(*args, **kwargs) if with_flex else F.scaled_dot_product_attention(*args[:3])
+    rows = []
+    for name, (batch, heads, length, dim) in PEER_SHAPES.items():
+        q, k, v = random_qkv_bf16(batch, heads, length, dim)
+        dense = cuda_median_ms(lambda: F.scaled_dot_product_attention(q, k, v))
+        for dens in PEER_DENSITIES:
+            levels = level1_map(batch, heads, length // 128, dens)
+            real = float(levels.float().mean())
+            mask = flex_block_mask(levels, length)
+            flex_ms = cuda_median_ms(lambda: flex(q, k, v, block_mask=mask))
+            ours_ms = cuda_median_ms(lambda: psa_kernels.pyramid_attention(q, k, v, levels, block_m=128,
+                                                                           block_n=128))
+            a, b = flex(q, k, v, block_mask=mask).float(), psa_kernels.pyramid_attention(
+                q, k, v, levels, block_m=128, block_n=128).float()
+            agree = float((a - b).norm() / a.norm())
+            before_ms = cuda_median_ms(_v10_launch(q, k, v, levels))
+            row = PeerRow(name, real, dense, flex_ms, ours_ms, real * dense / flex_ms, real * dense / ours_ms,
+                          flex_ms / ours_ms, agree, before_ms)
+            rows.append(row)
+            print(f"peer | {name} {(batch, heads, length, dim)} | density {real:.3f} | dense {dense:.2f} ms "
+                  f"| flex {flex_ms:.3f} ms ({row.flex_ideal:.2f}) | ours {ours_ms:.3f} ms ({row.ours_ideal:.2f}) "
+                  f"| flex/ours {row.flex_over_ours:.2f} | agree {agree:.4f} | v10 launch {before_ms:.3f} ms "
+                  f"({real * dense / before_ms:.2f})", flush=True)
+            if variants and dens < 1:
+                _peer_variants(q, k, v, levels, real * dense, ours_ms, b, variants)
+            del mask, levels, a, b
+        del q, k, v
+        torch.cuda.empty_cache()
+    return rows
+
+
+def _v10_launch(q, k, v, levels) -> Callable[[], torch.Tensor]:
+    """Our kernel as v10 launched it on this map (pyramid built, every loop compiled, v10's launch shape)."""
+    from psa_kernels.attention import pyramid_attention_triton
+
+    scale = 1.0 / math.sqrt(q.shape[-1])
+    return lambda: pyramid_attention_triton(q, k, v, levels, block_m=128, block_n=128, sm_scale=scale, causal=False,
+                                            prune=0, fused_acc=0)
+
+
+def _peer_variants(q, k, v, levels, ideal_ms: float, default_ms: float, expected: torch.Tensor,
+                   variants: list[dict[str, int]]) -> None:
+    from psa_kernels.attention import pyramid_attention_triton
+
+    scale = 1.0 / math.sqrt(q.shape[-1])
+    for launch in [*variants, {}]:
+        def run(launch: dict = launch) -> torch.Tensor:
+            return pyramid_attention_triton(q, k, v, levels, block_m=128, block_n=128, sm_scale=scale, causal=False,
+                                            **launch)
+
+        try:
+            ms = cuda_median_ms(run, budget_ms=400, most=10)
+            err = float((run().float() - expected).norm() / expected.norm())
+        except Exception as exc:  # noqa: BLE001 - a variant that does not compile is reported, not fatal
+            print(f"  variant {launch}: {type(exc).__name__}: {str(exc)[:160]}", flush=True)
+            continue
+        print(f"  variant {launch}: {ms:.3f} ms | /ideal {ideal_ms / ms:.2f} | vs default API {default_ms / ms:.2f}x "
+              f"| diff {err:.1e}", flush=True)
+
+
+def print_peer(rows: list[PeerRow], card: str) -> None:
+    print(f"\n### {card}: FlexAttention vs pyramid_attention, level-1/skip map, 128x128 blocks, bf16\n")
+    print("| shape (B, H, L, D) | density | dense ms | Flex ms | ours ms | Flex kernel/ideal | ours kernel/ideal "
+          "| Flex time / ours | outputs agree | ours, v10 launch: ms (kernel/ideal) |\n"
+          "|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r.shape} {PEER_SHAPES[r.shape]} | {r.density:.3f} | {r.dense_ms:.2f} | {r.flex_ms:.3f} "
+              f"| {r.ours_ms:.3f} | {r.flex_ideal:.2f} | {r.ours_ideal:.2f} | {r.flex_over_ours:.2f} "
+              f"| {r.agreement:.4f} | {r.before_ms:.3f} ({r.density * r.dense_ms / r.before_ms:.2f}) |")
+
+
 def print_table(rows: list[Row], card: str) -> None:
     print(f"\n### {card}, bf16, median CUDA-event times; ratios against dense SDPA in the same run\n")
     print("| shape (B, H, L, D) | preset | dense ms | PSA total ms | estimate+mask ms | kernel ms | density "
@@ -254,7 +416,12 @@ def sweep(rows: list[tuple], with_estimate: bool = True) -> None:
     """Kernel time of each launch variant, against dense in the same run (no reference check)."""
     # launch variants against the default, which is timed first and last (run-to-run spread); v10's rejected
     # "overlap" (next tile's QK^T before this tile's softmax) and the v8 variants are in KERNEL_NOTES.md
-    variants = [{}, {"contiguous": 1}, {"contiguous": 0}, {"key_tile": 32}, {"block_q": 64}, {"num_warps": 8}, {}]
+    # round 1 (v11 notes): {"fused_acc": 0}, 8 warps at 2 and 3 stages, {"num_stages": 3},
+    # {"stages_l1": 3, "stages_gather": 2}, {"ordered": 1}
+    variants = [{}, {"fused_acc": 0}, {"block_q": 64}, {"ordered": 1},
+                {"num_warps": 8, "num_stages": 3, "stages_pooled": 1, "stages_gather": 1},
+                {"num_warps": 8, "num_stages": 3, "contiguous": 1, "stages_pooled": 1, "stages_gather": 1},
+                {"stages_l1": 3, "stages_pooled": 1, "stages_gather": 1}, {}]
     for shape_name, preset_name, *_published in rows:
         batch, heads, length, dim = SHAPES[shape_name]
         preset = make_preset(preset_name)
@@ -361,6 +528,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mask-only", action="store_true", help="dense, estimate and both mask paths per row")
     parser.add_argument("--mask-sweep", action="store_true", help="with --mask-only: the sort at 1-8 warps per row")
     parser.add_argument("--estimate-sweep", action="store_true", help="estimate variants per distinct (shape, n)")
+    parser.add_argument("--peer", action="store_true", help="FlexAttention and ours on one level-1/skip map, then "
+                        "the table (unless --peer-only)")
+    parser.add_argument("--peer-only", action="store_true", help="with --peer: skip the table")
+    parser.add_argument("--peer-variants", choices=("none", "main", "stages", "ws"), default="none",
+                        help="with --peer: our launch variants too (main, or the warp-specialised ones)")
+    parser.add_argument("--no-flex", action="store_true", help="with --peer: SDPA stands in for FlexAttention")
     parser.add_argument("--json", type=Path, help="write the rows here as JSON")
     args = parser.parse_args(argv)
     if not torch.cuda.is_available():
@@ -379,17 +552,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.sweep:
         sweep(chosen, with_estimate=not args.no_estimate_sweep)
         return 0
+    variants = {"none": [], "main": PEER_VARIANTS, "stages": PEER_STAGE_VARIANTS, "ws": PEER_WS_VARIANTS}[args.peer_variants]
+    peer_rows = peer(variants, with_flex=not args.no_flex) if args.peer else []
+    if peer_rows:
+        print_peer(peer_rows, card)
+    if args.peer_only:
+        if args.json:
+            args.json.write_text(json.dumps({"card": card, "peer": [asdict(r) for r in peer_rows]}, indent=1))
+        return 0
     rows = [run_row(shape, preset, (speedup, ideal, share)) for shape, preset, speedup, ideal, share in chosen]
     checks = [] if args.no_correctness else correctness_rows()
     if args.dense_check:
         dense_through_kernel()
+    if peer_rows:
+        print_peer(peer_rows, card)
     print_table(rows, card)
     if checks:
         print("\n| n | level | rel err vs reference (bf16, B=1 H=4 L=8192 D=128) |\n|---|---|---|")
         for n, level, err in checks:
             print(f"| {n} | {level} | {err:.4f} |")
     if args.json:
-        args.json.write_text(json.dumps({"card": card, "rows": [asdict(r) for r in rows], "checks": checks}, indent=1))
+        args.json.write_text(json.dumps({"card": card, "rows": [asdict(r) for r in rows], "checks": checks,
+                                               "peer": [asdict(r) for r in peer_rows]}, indent=1))
     return 0
 
 

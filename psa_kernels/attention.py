@@ -20,6 +20,7 @@ plain offset loads); only the narrower pooled blocks are gathered row by row.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 import triton
@@ -117,17 +118,32 @@ def _level1_v(VD, v_full, first, pos, valid, row0, offs_d, stride_vn, TMA: tl.co
 
 
 @triton.jit
-def _attend(q, kt, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL: tl.constexpr, PRECISION: tl.constexpr):
-    """One key tile of online softmax: ``bias`` is log2(l) or -inf per key, ``pos`` its first token."""
-    qk = tl.dot(q, kt, input_precision=PRECISION) + bias[None, :]
-    if CAUSAL:
-        qk = tl.where(pos[None, :] <= offs_m[:, None], qk, float("-inf"))
+def _softmax_step(qk, vv, m_i, l_i, acc, PRECISION: tl.constexpr, FUSED_ACC: tl.constexpr):
+    """Online softmax over one tile of logits ``qk`` (log2 units, bias and masks applied).
+
+    ``FUSED_ACC`` rescales the output tile first and lets the P @ V product accumulate into it (one
+    accumulator live, as FlexAttention's loop does); off, a separate product is added after (v1-v10).
+    """
     m_new = tl.maximum(m_i, tl.max(qk, 1))
     p = tl.exp2(qk - m_new[:, None])
     alpha = tl.exp2(m_i - m_new)
     l_i = l_i * alpha + tl.sum(p, 1)
-    acc = acc * alpha[:, None] + tl.dot(p.to(vv.dtype), vv, input_precision=PRECISION)
+    if FUSED_ACC:
+        acc = acc * alpha[:, None]
+        acc = tl.dot(p.to(vv.dtype), vv, acc, input_precision=PRECISION)
+    else:
+        acc = acc * alpha[:, None] + tl.dot(p.to(vv.dtype), vv, input_precision=PRECISION)
     return m_new, l_i, acc
+
+
+@triton.jit
+def _attend(q, kt, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL: tl.constexpr, PRECISION: tl.constexpr,
+            FUSED_ACC: tl.constexpr):
+    """One key tile of online softmax: ``bias`` is log2(l) or -inf per key, ``pos`` its first token."""
+    qk = tl.dot(q, kt, input_precision=PRECISION) + bias[None, :]
+    if CAUSAL:
+        qk = tl.where(pos[None, :] <= offs_m[:, None], qk, float("-inf"))
+    return _softmax_step(qk, vv, m_i, l_i, acc, PRECISION, FUSED_ACC)
 
 
 @triton.jit
@@ -141,9 +157,14 @@ def _pyramid_fwd(
     BLOCK_Q: tl.constexpr, QUERY_BLOCK: tl.constexpr, LOG2_N: tl.constexpr, TILE: tl.constexpr,
     HEAD_DIM: tl.constexpr, CAUSAL: tl.constexpr, PRECISION: tl.constexpr, PREFETCH: tl.constexpr,
     K_ROWS: tl.constexpr, CONT_LEVELS: tl.constexpr, LOG2_C: tl.constexpr, TMA: tl.constexpr,
+    FUSED_ACC: tl.constexpr, STAGES_1: tl.constexpr, STAGES_P: tl.constexpr, STAGES_G: tl.constexpr,
+    WS: tl.constexpr, ORDERED: tl.constexpr, ORDER, n_q_tiles, LEVEL1_ONLY: tl.constexpr,
 ):
-    pid_m = tl.program_id(0)
-    pid_bh = tl.program_id(1).to(tl.int64)
+    pid = tl.program_id(0)
+    if ORDERED:
+        pid = tl.load(ORDER + pid)  # programs start longest row first (the scheduler dispatches in pid order)
+    pid_m = pid % n_q_tiles
+    pid_bh = (pid // n_q_tiles).to(tl.int64)
     b = pid_bh // heads
     h = pid_bh % heads
     offs_m = pid_m * BLOCK_Q + tl.arange(0, BLOCK_Q)
@@ -189,18 +210,18 @@ def _pyramid_fwd(
         row0 = (pid_bh * seq_len).to(tl.int32)
         block = tl.load(idx_row + o1, mask=c2 > 0, other=0)
         first, pos, valid = _level1_tile(0, block, seq_len, offs_c, LOG2_N, LOG2_C, TMA)
-        for j in range(0, c2):
+        for j in tl.range(0, c2, num_stages=STAGES_1, warp_specialize=WS):
             kt = _level1_k(KD, k_full, first, pos, valid, row0, offs_d, stride_kn, TMA)
             vv = _level1_v(VD, v_full, first, pos, valid, row0, offs_d, stride_vn, TMA)
             bias = tl.where(valid, 0.0, float("-inf"))
-            m_i, l_i, acc = _attend(q, kt, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL, PRECISION)
+            m_i, l_i, acc = _attend(q, kt, vv, bias, pos, offs_m, m_i, l_i, acc, CAUSAL, PRECISION, FUSED_ACC)
             block = tl.load(idx_row + o1 + ((j + 1) >> (LOG2_N - LOG2_C)), mask=j + 1 < c2, other=0)
             first, pos, valid = _level1_tile(j + 1, block, seq_len, offs_c, LOG2_N, LOG2_C, TMA)
-    if CONT_LEVELS > 1:
+    if CONT_LEVELS > 1 and not LEVEL1_ONLY:
         # pooled blocks at least CTILE rows wide: every row is real (the pyramid pads with the last token)
         shift_c, local_c = _cont_tile(c2, c2, c3, c4, c8, o2, o4, o8, idx_row, LOG2_N, LOG2_C)
         pooled_rows = padded - padded // 8
-        for j in range(c2, c8):
+        for j in tl.range(c2, c8, num_stages=STAGES_P):
             prow = (padded - ((2 * padded) >> shift_c)) + local_c
             if TMA:
                 kt = tl.trans(PKD.load([(pid_bh * pooled_rows).to(tl.int32) + prow, 0]))
@@ -210,56 +231,90 @@ def _pyramid_fwd(
                 vv = tl.load(pv + (prow + offs_c)[:, None] * HEAD_DIM + offs_d[None, :])
             bias = tl.zeros([1 << LOG2_C], tl.float32) + shift_c.to(tl.float32)
             m_i, l_i, acc = _attend(q, kt, vv, bias, (local_c + offs_c) << shift_c, offs_m, m_i, l_i, acc, CAUSAL,
-                                    PRECISION)
+                                    PRECISION, FUSED_ACC)
             shift_c, local_c = _cont_tile(j + 1, c2, c3, c4, c8, o2, o4, o8, idx_row, LOG2_N, LOG2_C)
-    shift, valid, local = _tile_rows(0, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
-    for t in range(0, t8):
-        if not PREFETCH:
-            shift, valid, local = _tile_rows(t, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
-        # level 1 reads K, V in place; K_l (l > 1) starts at padded * (1 - 2/l) in the pooled pyramid
-        full = shift == 0
-        k_rows = tl.where(full, k_full, pk + (padded - ((2 * padded) >> shift)) * HEAD_DIM)
-        v_rows = tl.where(full, v_full, pv + (padded - ((2 * padded) >> shift)) * HEAD_DIM)
-        k_stride = tl.where(full, stride_kn, HEAD_DIM)
-        v_stride = tl.where(full, stride_vn, HEAD_DIM)
-        valid = valid & (local < tl.where(full, seq_len, padded))  # level-1 rows past L are masked
-        if K_ROWS:
-            # K as [tile, D] (rows contiguous, as stored) and a transposed view for the dot
-            kt = tl.trans(tl.load(k_rows + (local * k_stride)[:, None] + offs_d[None, :], mask=valid[:, None],
-                                  other=0.0))
-        else:
-            kt = tl.load(k_rows + (local * k_stride)[None, :] + offs_d[:, None], mask=valid[None, :], other=0.0)
-        vv = tl.load(v_rows + (local * v_stride)[:, None] + offs_d[None, :], mask=valid[:, None], other=0.0)
-        # ln(l) bias in log2 units is log2(l) = shift; masked keys get -inf in the same add
-        qk = tl.dot(q, kt, input_precision=PRECISION) + tl.where(valid, shift.to(tl.float32), float("-inf"))[None, :]
-        if CAUSAL:
-            qk = tl.where((local << shift)[None, :] <= offs_m[:, None], qk, float("-inf"))
-        m_new = tl.maximum(m_i, tl.max(qk, 1))
-        p = tl.exp2(qk - m_new[:, None])
-        alpha = tl.exp2(m_i - m_new)
-        l_i = l_i * alpha + tl.sum(p, 1)
-        acc = acc * alpha[:, None] + tl.dot(p.to(vv.dtype), vv, input_precision=PRECISION)
-        m_i = m_new
-        if PREFETCH:
-            # the next tile's block ids load while this tile computes
-            shift, valid, local = _tile_rows(t + 1, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
+    # a map of levels 1 and 0 only (LEVEL1_ONLY) has no gathered tiles: the loop is compiled out
+    if not LEVEL1_ONLY:
+        shift, valid, local = _tile_rows(0, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
+        for t in tl.range(0, t8, num_stages=STAGES_G):
+            if not PREFETCH:
+                shift, valid, local = _tile_rows(t, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
+            # level 1 reads K, V in place; K_l (l > 1) starts at padded * (1 - 2/l) in the pooled pyramid
+            full = shift == 0
+            k_rows = tl.where(full, k_full, pk + (padded - ((2 * padded) >> shift)) * HEAD_DIM)
+            v_rows = tl.where(full, v_full, pv + (padded - ((2 * padded) >> shift)) * HEAD_DIM)
+            k_stride = tl.where(full, stride_kn, HEAD_DIM)
+            v_stride = tl.where(full, stride_vn, HEAD_DIM)
+            valid = valid & (local < tl.where(full, seq_len, padded))  # level-1 rows past L are masked
+            if K_ROWS:
+                # K as [tile, D] (rows contiguous, as stored) and a transposed view for the dot
+                kt = tl.trans(tl.load(k_rows + (local * k_stride)[:, None] + offs_d[None, :], mask=valid[:, None],
+                                      other=0.0))
+            else:
+                kt = tl.load(k_rows + (local * k_stride)[None, :] + offs_d[:, None], mask=valid[None, :], other=0.0)
+            vv = tl.load(v_rows + (local * v_stride)[:, None] + offs_d[None, :], mask=valid[:, None], other=0.0)
+            # ln(l) bias in log2 units is log2(l) = shift; masked keys get -inf in the same add
+            bias = tl.where(valid, shift.to(tl.float32), float("-inf"))
+            qk = tl.dot(q, kt, input_precision=PRECISION) + bias[None, :]
+            if CAUSAL:
+                qk = tl.where((local << shift)[None, :] <= offs_m[:, None], qk, float("-inf"))
+            m_i, l_i, acc = _softmax_step(qk, vv, m_i, l_i, acc, PRECISION, FUSED_ACC)
+            if PREFETCH:
+                # the next tile's block ids load while this tile computes
+                shift, valid, local = _tile_rows(t + 1, t1, t2, t4, o1, o2, o4, o8, end, idx_row, offs_t, LOG2_N, TILE)
     out = tl.where(l_i[:, None] > 0, acc / tl.where(l_i > 0, l_i, 1.0)[:, None], 0.0)
     tl.store(Out + b * stride_ob + h * stride_oh + offs_m[:, None] * stride_om + offs_d[None, :],
              out.to(Out.dtype.element_ty), mask=row_ok[:, None])
 
 
-def default_launch(block_m: int, head_dim: int) -> dict[str, int]:
-    """Launch shape measured best on H200 (benchmarks/KERNEL_NOTES.md).
+def default_launch(block_m: int, head_dim: int, pooled: bool = True) -> dict[str, int]:
+    """Launch shape measured best on H200 (benchmarks/KERNEL_NOTES.md); ``pooled``: the map has levels above 1.
 
     ``contiguous``: 0 gathers every tile (v7), 1 loads tiles inside one block with plain offset loads,
     2 with Tensor Memory Accelerator descriptors where possible (else 1); ``cont_tile`` is the contiguous
-    tiles' row count (capped at n).
+    tiles' row count (capped at n). ``fused_acc``: P @ V accumulates into the rescaled output tile (v11;
+    0 is v10's separate product). ``stages_l1`` / ``stages_pooled`` / ``stages_gather``: pipeline depth of
+    each of the three loops (0: ``num_stages``). ``warp_specialize``: Triton's automatic warp
+    specialisation of the level-1 loop. ``ordered``: programs start longest row first. ``prune``: a map of
+    levels 1 and 0 only compiles the pooled and gathered loops out and builds no pyramid.
     """
+    common = {"prefetch": 1, "k_rows": 0, "contiguous": 2, "fused_acc": 1, "stages_l1": 0, "stages_pooled": 0,
+              "stages_gather": 0, "warp_specialize": 0, "ordered": 0, "prune": 1}
     if head_dim <= 64:
-        return {"key_tile": 128, "block_q": 128, "num_warps": 4, "num_stages": 3, "prefetch": 1, "k_rows": 0,
-                "contiguous": 2, "cont_tile": 128}
-    return {"key_tile": 64, "block_q": 128, "num_warps": 4, "num_stages": 2, "prefetch": 1, "k_rows": 0,
-            "contiguous": 2, "cont_tile": 64}
+        return {**common, "key_tile": 128, "block_q": 128, "num_warps": 4, "num_stages": 3, "cont_tile": 128}
+    if not pooled:
+        # level-1 loop alone: 64-row query tiles, 3 stages (v11 sweep: 0.61 / 0.68 of ideal against 0.52 / 0.63)
+        return {**common, "key_tile": 64, "block_q": 64, "num_warps": 4, "num_stages": 3, "cont_tile": 64}
+    return {**common, "key_tile": 64, "block_q": 128, "num_warps": 4, "num_stages": 2, "cont_tile": 64}
+
+
+def map_facts(offsets: torch.Tensor, used: torch.Tensor) -> Callable[[], tuple[bool, bool]]:
+    """Reader of ``(bad, pooled)``: a level value other than 0/1/2/4/8 somewhere; a level above 1 (``used``:
+    key blocks kept at a pooled level). On CUDA the copy to the host is queued now and the reader waits for
+    it alone, so work queued in between (the pyramid) keeps the GPU busy during the sync."""
+    facts = torch.stack([offsets[..., 5].any(), used.any()])
+    if not facts.is_cuda:
+        return lambda: (bool(facts[0]), bool(facts[1]))
+    host = torch.empty(2, dtype=torch.bool, pin_memory=True)
+    host.copy_(facts, non_blocking=True)
+    copied = torch.cuda.Event()
+    copied.record()
+
+    def read() -> tuple[bool, bool]:
+        copied.synchronize()
+        return bool(host[0]), bool(host[1])
+
+    return read
+
+
+def longest_first(offsets: torch.Tensor, block_n: int, tiles_per_block: int) -> torch.Tensor:
+    """Program ids ordered by their query block's key rows (levels 1, 2, 4, 8 weigh n, n/2, n/4, n/8),
+    longest first; ``tiles_per_block`` programs share a query block."""
+    counts = (offsets[..., 1:5] - offsets[..., 0:4]).to(torch.float32)
+    rows = counts @ torch.tensor([block_n, block_n / 2, block_n / 4, block_n / 8], device=offsets.device)
+    rows = rows.reshape(rows.shape[0] * rows.shape[1], rows.shape[2])
+    work = rows.repeat_interleave(tiles_per_block, dim=1).reshape(-1)
+    return torch.argsort(work, descending=True, stable=True).to(torch.int32)
 
 
 def _tma_ok(tensors: tuple[torch.Tensor, ...], seq_len: int, cont_tile: int) -> bool:
@@ -280,35 +335,45 @@ def pyramid_attention_triton(
     block_n: int,
     sm_scale: float,
     causal: bool,
-    key_tile: int | None = None,
-    block_q: int | None = None,
-    num_warps: int | None = None,
-    num_stages: int | None = None,
-    prefetch: int | None = None,
-    k_rows: int | None = None,
-    contiguous: int | None = None,
-    cont_tile: int | None = None,
+    **launch: int,
 ) -> torch.Tensor:
-    """Launch the kernel on validated inputs (see :func:`psa_kernels.pyramid_attention`)."""
+    """Launch the kernel on validated inputs (see :func:`psa_kernels.pyramid_attention`); ``launch``
+    overrides :func:`default_launch` (keys as there)."""
     batch, heads, seq_len, dim = q.shape
-    defaults = default_launch(block_m, dim)
+    unknown = set(launch) - set(default_launch(block_m, dim)) - {"num_warps", "num_stages"}
+    if unknown:
+        raise TypeError(f"unknown launch options: {sorted(unknown)}")
+    given = {key: val for key, val in launch.items() if val is not None}
+    prune = bool(given.get("prune", 1))
     index, offsets = encode_levels(levels)
-    pk, pv = pyramid(k, v, block_n)
+    used = (levels > 1).any(dim=2).to(torch.int8)  # key blocks some row keeps at a pooled level
+    facts = map_facts(offsets, used)
+    # pruning pools only the blocks in use (none for a level-1 map); the sync below overlaps this launch
+    pk, pv = pyramid(k, v, block_n, used=used if prune else None)
+    # one sync before the attention launch (v10 had it after): its launch shape depends on whether the map pools
+    bad, pooled = facts()
+    if bad:
+        found = levels[(levels != 0) & (levels != 1) & (levels != 2) & (levels != 4) & (levels != 8)]
+        raise ValueError(f"levels may only hold (0, 1, 2, 4, 8), found {int(found[0])}")
+    level1_only = prune and not pooled
+    opts = {**default_launch(block_m, dim, pooled=not level1_only), **given}
     out = torch.empty_like(q)
-    block_q = min(block_m, block_q or defaults["block_q"])
-    grid = (math.ceil(seq_len / block_q), batch * heads)
-    mode = defaults["contiguous"] if contiguous is None else contiguous
-    ctile = min(block_n, cont_tile or defaults["cont_tile"])
+    block_q = min(block_m, opts["block_q"])
+    n_q_tiles = math.ceil(seq_len / block_q)
+    mode = opts["contiguous"]
+    ctile = min(block_n, opts["cont_tile"])
     # levels whose blocks (n/l rows) hold whole contiguous tiles: 0..4
     cont_levels = sum(1 for s in range(4) if block_n >> s >= ctile) if mode else 0
     if mode == 2 and not _tma_ok((q, k, v), seq_len, ctile):
         mode = 1
     descriptors = (k, v, pk, pv)
     if mode == 2:
-        full, pooled = batch * heads * seq_len, pk.shape[0] * pk.shape[1]
-        descriptors = (row_descriptor(k, full, ctile), row_descriptor(v, full, ctile),
-                       row_descriptor(pk, pooled, ctile), row_descriptor(pv, pooled, ctile))
-    _pyramid_fwd[grid](
+        full = batch * heads * seq_len
+        kd, vd = row_descriptor(k, full, ctile), row_descriptor(v, full, ctile)
+        descriptors = (kd, vd, row_descriptor(pk, pk.shape[0] * pk.shape[1], ctile),
+                       row_descriptor(pv, pv.shape[0] * pv.shape[1], ctile))
+    order = longest_first(offsets, block_n, block_m // block_q) if opts["ordered"] else offsets
+    _pyramid_fwd[(n_q_tiles * batch * heads,)](
         q, k, v, pk, pv, index, offsets, out, *descriptors,
         sm_scale * LOG2E, seq_len, heads, levels.shape[2], levels.shape[3], levels.shape[3] * block_n,
         q.stride(0), q.stride(1), q.stride(2),
@@ -316,16 +381,17 @@ def pyramid_attention_triton(
         v.stride(0), v.stride(1), v.stride(2),
         out.stride(0), out.stride(1), out.stride(2),
         BLOCK_Q=block_q, QUERY_BLOCK=block_m, LOG2_N=int(math.log2(block_n)),
-        TILE=key_tile or defaults["key_tile"], HEAD_DIM=dim, CAUSAL=causal,
+        TILE=opts["key_tile"], HEAD_DIM=dim, CAUSAL=causal,
         PRECISION="ieee" if q.dtype == torch.float32 else "tf32",
-        PREFETCH=bool(defaults["prefetch"] if prefetch is None else prefetch),
-        K_ROWS=bool(defaults["k_rows"] if k_rows is None else k_rows),
+        PREFETCH=bool(opts["prefetch"]), K_ROWS=bool(opts["k_rows"]),
         CONT_LEVELS=cont_levels, LOG2_C=int(math.log2(ctile)), TMA=mode == 2,
-        num_warps=num_warps or defaults["num_warps"], num_stages=num_stages or defaults["num_stages"],
+        # a loop given no depth of its own takes the kernel's: an explicit per-loop depth changes how Triton
+        # shares shared memory between the three loops (v11 notes: 3 stages on every loop explicitly lost 40%)
+        FUSED_ACC=bool(opts["fused_acc"]), STAGES_1=opts["stages_l1"] or None,
+        STAGES_P=opts["stages_pooled"] or None, STAGES_G=opts["stages_gather"] or None,
+        WS=bool(opts["warp_specialize"]), ORDERED=bool(opts["ordered"]), ORDER=order, n_q_tiles=n_q_tiles,
+        # level 1 alone goes through the contiguous loop only when level 1 is contiguous (mode > 0)
+        LEVEL1_ONLY=level1_only and cont_levels > 0,
+        num_warps=opts["num_warps"], num_stages=opts["num_stages"],
     )
-    # checked after the launches: one sync at the end instead of one before them (no fault either way:
-    # the kernels skip such values)
-    if bool(offsets[..., 5].any()):
-        bad = levels[(levels != 0) & (levels != 1) & (levels != 2) & (levels != 4) & (levels != 8)]
-        raise ValueError(f"levels may only hold (0, 1, 2, 4, 8), found {int(bad[0])}")
     return out

@@ -63,30 +63,37 @@ def _pool_block(x, out, j, padded, BLOCK_N: tl.constexpr, HEAD_DIM: tl.constexpr
 
 @triton.jit
 def _pyramid_block(
-    K, V, PK, PV, seq_len, heads, padded,
+    K, V, PK, PV, USED, seq_len, heads, padded,
     stride_kb, stride_kh, stride_kl, stride_vb, stride_vh, stride_vl,
-    BLOCK_N: tl.constexpr, HEAD_DIM: tl.constexpr,
+    BLOCK_N: tl.constexpr, HEAD_DIM: tl.constexpr, GATED: tl.constexpr,
 ):
-    """One key block of K and of V (padding = the last token repeated) -> its rows of K_2, K_4, K_8, V_2, ..."""
+    """One key block of K and of V (padding = the last token repeated) -> its rows of K_2, K_4, K_8, V_2, ...;
+    ``GATED``: only blocks flagged in ``USED`` [B*H, Nk] (some row keeps them at a pooled level)."""
     j = tl.program_id(0).to(tl.int64)
     bh = tl.program_id(1).to(tl.int64)
-    b = bh // heads
-    h = bh % heads
-    rows = tl.minimum(j * BLOCK_N + tl.arange(0, BLOCK_N), seq_len - 1)
-    offs_d = tl.arange(0, HEAD_DIM)
-    k = tl.load(K + b * stride_kb + h * stride_kh + rows[:, None] * stride_kl + offs_d[None, :])
-    v = tl.load(V + b * stride_vb + h * stride_vh + rows[:, None] * stride_vl + offs_d[None, :])
-    base = bh * (padded - padded // 8) * HEAD_DIM
-    _pool_block(k, PK + base, j, padded, BLOCK_N, HEAD_DIM)
-    _pool_block(v, PV + base, j, padded, BLOCK_N, HEAD_DIM)
+    used = True
+    if GATED:
+        used = tl.load(USED + bh * (padded // BLOCK_N) + j) != 0
+    if used:
+        b = bh // heads
+        h = bh % heads
+        rows = tl.minimum(j * BLOCK_N + tl.arange(0, BLOCK_N), seq_len - 1)
+        offs_d = tl.arange(0, HEAD_DIM)
+        k = tl.load(K + b * stride_kb + h * stride_kh + rows[:, None] * stride_kl + offs_d[None, :])
+        v = tl.load(V + b * stride_vb + h * stride_vh + rows[:, None] * stride_vl + offs_d[None, :])
+        base = bh * (padded - padded // 8) * HEAD_DIM
+        _pool_block(k, PK + base, j, padded, BLOCK_N, HEAD_DIM)
+        _pool_block(v, PV + base, j, padded, BLOCK_N, HEAD_DIM)
 
 
-def pyramid(k: torch.Tensor, v: torch.Tensor, block_n: int) -> tuple[torch.Tensor, torch.Tensor]:
+def pyramid(k: torch.Tensor, v: torch.Tensor, block_n: int,
+            used: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Pooled pyramids ``[K_2, K_4, K_8]`` and ``[V_2, V_4, V_8]`` per (b, h): ``[B*H, 7/8 * Lpad, D]`` each.
 
     ``Lpad`` is L padded to a multiple of ``n`` by repeating the last token; the
     means are computed in float32 and stored in the input dtype. Level 1 is
-    read from K and V in place.
+    read from K and V in place. ``used`` ``[B, H, Nk]`` (nonzero = needed) limits the work to those
+    blocks; the others' rows are left unwritten.
     """
     batch, heads, seq_len, dim = k.shape
     nk = triton.cdiv(seq_len, block_n)
@@ -95,8 +102,8 @@ def pyramid(k: torch.Tensor, v: torch.Tensor, block_n: int) -> tuple[torch.Tenso
     pk = torch.empty(shape, dtype=k.dtype, device=k.device)
     pv = torch.empty(shape, dtype=v.dtype, device=v.device)
     _pyramid_block[(nk, batch * heads)](
-        k, v, pk, pv, seq_len, heads, padded,
+        k, v, pk, pv, k if used is None else used.contiguous(), seq_len, heads, padded,
         k.stride(0), k.stride(1), k.stride(2), v.stride(0), v.stride(1), v.stride(2),
-        BLOCK_N=block_n, HEAD_DIM=dim, num_warps=4 if block_n * dim <= 8192 else 8,
+        BLOCK_N=block_n, HEAD_DIM=dim, GATED=used is not None, num_warps=4 if block_n * dim <= 8192 else 8,
     )
     return pk, pv
