@@ -75,9 +75,10 @@ def check_reversed_ranges(ctx: CheckContext) -> Iterator[Diagnostic]:
     summary="A level's range does not start where the previous one ended.",
     explanation="""
 The runtime never reads `start`: each level's interval begins where the
-previous level (in the order listed) ended. A gap or an overlap is therefore
-silently re-read, so the preset does not run the shares it shows. Ranges must
-chain in the order listed: each start equals the previous end.
+previous level ended, in the order it walks them (as listed for topk, by
+`end` for thresholdbound). A gap or an overlap is therefore silently re-read,
+so the preset does not run the shares it shows. Ranges must chain in the
+order listed: each start equals the previous end.
 """,
     bad="""
       mask_ratios:
@@ -210,6 +211,8 @@ segments separated by -1, and gives segment p the level 2^p (p = 0..3),
 whatever the keys of `mask_ratios` were. A missing level shifts the segments
 (the guide's own `{1, 2, 4, 0}` runs the "skip" range at 8x pooling and can
 read a separator as block -1: NaN output); a different order mislabels them.
+Only a missing trailing `0` leaves every level as written (the ranks past the
+last level are skipped anyway); the message says which levels run as what.
 An unused level is written as an empty range, e.g. `4: [0.6, 0.6]`.
 """,
     bad="""

@@ -186,9 +186,10 @@ def check_runtime_defaults(ctx: CheckContext) -> Iterator[Diagnostic]:
     Severity.WARNING,
     summary="thresholdbound level 1 is narrower than the runtime's 6% floor.",
     explanation="""
-In thresholdbound mode level 1 always gets at least floor(0.06 * Nk) + 1
-key blocks, whatever its range says, so a narrower level 1 runs denser than
-written.
+In thresholdbound mode, when level 1 walks first (it has the smallest `end`),
+it always gets at least floor(0.06 * Nk) + 1 key blocks, whatever its range
+says, so a narrower level 1 runs denser than written. (When another level
+walks first, PSA406 applies instead.)
 """,
     bad="""
       mask_mode: thresholdbound
