@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +12,14 @@ from psa_config.core_schema import fields_of, preset_kind, validator
 from psa_config.diagnostics import Diagnostic
 from psa_config.model_constants import BLOCK_SIZES
 from psa_config.rules.registry import make_diagnostic
-from psa_config.runtime import RUNTIME_DEFAULTS
+from psa_config.runtime_notes import (
+    FIELD_TYPES,
+    default_note,
+    describe,
+    enum_effect,
+    runtime_note,
+    type_fix,
+)
 from psa_config.source import SourceDocument
 
 TYPE_NAMES = {
@@ -29,26 +35,6 @@ TYPE_NAMES = {
 }
 INTEGER_LITERAL_FIELDS = ("m", "n")
 """block_size fields the model types as a Literal of integers (which a float equal to one passes)."""
-FIELD_TYPES = {
-    "m": "an integer (16, 32, 64, 128 or 256)",
-    "n": "an integer (16, 32, 64, 128 or 256)",
-    "type": "a string (`psa` or `dense`)",
-}
-"""Expected types the error kind does not name (Literal fields)."""
-BOOLEAN_FIELDS = frozenset({"use_sim_mask", "use_rearrange", "verbose", "enable_logging"})
-"""Read by the runtime for truthiness: ``0``, ``""`` are false, ``"false"`` is true."""
-RUNTIME_ARITHMETIC = {
-    "m": "the runtime pads the sequence to a multiple of it and crashes (TypeError)",
-    "n": "the runtime pads the sequence to a multiple of it and crashes (TypeError)",
-    "tile_n": "the published runtime passes it to its kernels unchecked",
-    "text_length": "the runtime slices the sequence with it and crashes (TypeError)",
-    "warmup_steps": "the runtime compares the step counter with it",
-    "width_divisor": "the runtime divides the video size by it",
-    "height_divisor": "the runtime divides the video size by it",
-    "depth_divisor": "the runtime divides the frame count by it",
-    "tile_size": "the STA rearrangement tiles the token grid with it",
-}
-"""What the runtime does with each integer field, for messages about a value of another type."""
 RANGE_ERRORS = {
     "greater_than": ("gt", ">"),
     "greater_than_equal": ("ge", ">="),
@@ -61,7 +47,7 @@ def validate(source: SourceDocument) -> list[Diagnostic]:
     """Every schema error of the document, located."""
     if not isinstance(source.data, dict):
         return [make_diagnostic("wrong-type", source.path, source.value_span(()),
-                                f"the file must be a mapping of model name -> model section, not {_describe(source.data)}")]
+                                f"the file must be a mapping of model name -> model section, not {describe(source.data)}")]
     found = [_diagnostic(source, error) for error in _errors(source.data) if not _reported_as_null(source, error)]
     return [d for d in found if d is not None] + list(_non_integer_level_keys(source)) + list(_float_block_sizes(source))
 
@@ -87,7 +73,7 @@ def _float_block_sizes(source: SourceDocument) -> Iterator[Diagnostic]:
                     loc = (model, "attention_configs", name, "block_size", key)
                     yield make_diagnostic(
                         "wrong-type", source.path, source.value_span(loc),
-                        f"`{key}` must be an integer, not the float `{value!r}`{_runtime_note(loc, value)}",
+                        f"`{key}` must be an integer, not the float `{value!r}`{runtime_note(loc, value)}",
                         fix=f"write `{int(value)}`", data_path=loc,
                     )
 
@@ -228,49 +214,10 @@ def _missing(source: SourceDocument, loc: tuple[Any, ...]) -> Diagnostic:
     key = str(loc[-1])
     parent = loc[:-1]
     owner = f"preset `{parent[-1]}`" if len(parent) == 3 else f"`{parent[-1]}`" if parent else "the file"
-    default = _runtime_default_note(source, loc)
+    default = default_note(source, loc)
     return make_diagnostic("missing-key", source.path, source.key_span(parent),
                            f"{owner} is missing the required key `{key}`{default}",
                            fix=f"add `{key}:` to {owner}", data_path=loc)
-
-
-MODEL_KEY_NOTES = {
-    "text_length": " (the runtime uses 0 for every preset without its own text_length)",
-    "video_scale": " (the runtime refuses the model: it cannot compute the token grid)",
-    "default_attention": " (a job that names no preset fails at start-up)",
-    "attention_configs": " (the runtime finds no presets and refuses the model)",
-}
-"""What the runtime does when a model section's key is missing."""
-
-
-def _runtime_default_note(source: SourceDocument, loc: tuple[Any, ...]) -> str:
-    if len(loc) == 2:
-        return MODEL_KEY_NOTES.get(str(loc[1]), "")
-    if len(loc) == 3 and loc[1] == "video_scale":
-        return " (the runtime crashes computing the token grid: KeyError)"
-    if len(loc) < 4 or loc[1] != "attention_configs":
-        return ""
-    dotted = ".".join(str(p) for p in loc[3:])
-    if dotted == "mask_ratios":
-        return " (the runtime would use {}: new_mask_type attends only key block 0, old_mask_type outputs zeros)"
-    if dotted == "use_sim_mask":
-        return _sim_mask_default(_value_at(source.data, loc[:3]))
-    if dotted == "block_size":
-        return " (the runtime would use m=128, n=128, tile_n=32)"
-    if dotted in RUNTIME_DEFAULTS:
-        return f" (the runtime would use {_yaml_literal(RUNTIME_DEFAULTS[dotted])})"
-    return ""
-
-
-def _sim_mask_default(preset: Any) -> str:
-    """The runtime's default ``use_sim_mask: true`` means different things per kernel."""
-    impl = preset.get("attn_impl", "new_mask_type") if isinstance(preset, dict) else None
-    if impl == "new_mask_type":
-        return " (the runtime defaults it to true, which new_mask_type refuses at setup: ValueError)"
-    if impl == "old_mask_type":
-        return (" (the runtime defaults it to true: the similarity cap is on and lowers pooled levels, "
-                "so the preset runs at another density than written)")
-    return " (the runtime defaults it to true)"
 
 
 def _invalid_value(source: SourceDocument, loc: tuple[Any, ...], error: dict[str, Any]) -> Diagnostic:
@@ -281,25 +228,10 @@ def _invalid_value(source: SourceDocument, loc: tuple[Any, ...], error: dict[str
     close = [e for e in expected if str(e).lower() == str(given).lower()]
     hint = f"; did you mean `{close[0]}`? (values are case-sensitive)" if close else ""
     allowed = ", ".join(f"`{e}`" for e in expected)
-    effect = _enum_effect(source, loc)
+    effect = enum_effect(source, loc)
     return make_diagnostic("invalid-value", source.path, source.value_span(loc),
                            f"`{_field(loc)}` must be one of {allowed}, not `{given}`{hint}{effect}",
                            fix=f"write `{close[0]}`" if close else f"use one of {allowed}", data_path=loc)
-
-
-def _enum_effect(source: SourceDocument, loc: tuple[Any, ...]) -> str:
-    """What the runtime does with a value outside an enum (it compares strings exactly)."""
-    field = loc[-1] if loc else None
-    if field == "mask_mode":
-        return ": the runtime runs thresholdbound only for exactly `thresholdbound`, so this runs topk"
-    if field == "attn_impl":
-        return ": the runtime builds no kernel for it and crashes at the first sparse step (AttributeError)"
-    if field == "rearrange_method":
-        preset = _value_at(source.data, loc[:-1])
-        if isinstance(preset, dict) and not preset.get("use_rearrange", True):
-            return " (ignored while use_rearrange is off, but wrong as soon as it is on)"
-        return ": the runtime raises at the first step (ValueError: Unknown rearrange_method)"
-    return ""
 
 
 def _invalid_type(source: SourceDocument, preset_loc: tuple[Any, ...], given: Any) -> Diagnostic | None:
@@ -309,20 +241,12 @@ def _invalid_type(source: SourceDocument, preset_loc: tuple[Any, ...], given: An
         return None  # the type-case warning says it
     if not isinstance(given, str):
         return make_diagnostic("wrong-type", source.path, source.value_span(loc),
-                               f"`type` must be a string (`psa` or `dense`), not {_describe(given)}: "
+                               f"`type` must be a string (`psa` or `dense`), not {describe(given)}: "
                                "the runtime calls .lower() on it and crashes (AttributeError)",
                                fix="write `psa` or `dense`", data_path=loc)
     return make_diagnostic("invalid-value", source.path, source.value_span(loc),
                            f"`type` must be `psa` or `dense`, not `{given}`: the runtime refuses the preset "
                            "(ValueError: Unsupported preset type)", fix="write `psa` or `dense`", data_path=loc)
-
-
-def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
-    for key in loc:
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    return data
 
 
 def _in_ratio_range(loc: tuple[Any, ...]) -> bool:
@@ -342,13 +266,13 @@ def _range_problem(error: dict[str, Any], position: Any) -> str:
     kind = error["type"]
     given = error["input"]
     if kind in ("too_short", "too_long", "list_type"):
-        return f"a range is two numbers [start, end], not {_describe(given)}"
+        return f"a range is two numbers [start, end], not {describe(given)}"
     bound = "start" if position == 0 else "end"
     if kind in RANGE_ERRORS:
         if position == 0:
             return f"the start {given!r} is outside [0, 1] (the runtime never reads start; it runs from the previous level's end)"
         return f"the end {given!r} is outside [0, 1] (the runtime " + ("clamps it to 1)" if given > 1 else "gives the level no ranks)")
-    return f"the {bound}, {_describe(given)}, is not a number: the runtime crashes at setup computing the interval (TypeError)"
+    return f"the {bound}, {describe(given)}, is not a number: the runtime crashes at setup computing the interval (TypeError)"
 
 
 def _out_of_range(source: SourceDocument, loc: tuple[Any, ...], error: dict[str, Any]) -> Diagnostic:
@@ -364,11 +288,11 @@ def _wrong_type(source: SourceDocument, loc: tuple[Any, ...], error: dict[str, A
     expected = _expected_type(loc, error)
     if kind in ("too_short", "too_long"):
         size = error["ctx"].get("min_length") if kind == "too_short" else error["ctx"].get("max_length")
-        message = f"`{_field(loc)}` must be a list of {size} items, not {_describe(given)}"
+        message = f"`{_field(loc)}` must be a list of {size} items, not {describe(given)}"
         fix = f"write {size} items" + (" [depth, height, width]" if loc and loc[-1] == "tile_size" else "")
     else:
-        message = f"`{_field(loc)}` must be {expected}, not {_describe(given)}{_runtime_note(loc, given)}"
-        fix = _type_fix(expected, given)
+        message = f"`{_field(loc)}` must be {expected}, not {describe(given)}{runtime_note(loc, given)}"
+        fix = type_fix(expected, given)
     return make_diagnostic("wrong-type", source.path, source.value_span(loc), message, fix=fix, data_path=loc)
 
 
@@ -383,69 +307,3 @@ def _pydantic_expectation(error: dict[str, Any]) -> str:
     """pydantic's own words for an error kind this module does not name ("Input should be ...")."""
     message = str(error.get("msg", "a value of another type"))
     return message.removeprefix("Input should be ").rstrip(".")
-
-
-def _runtime_note(loc: tuple[Any, ...], given: Any) -> str:
-    """What the runtime does with a value of the wrong type at ``loc``, as a clause for the message."""
-    field = str(loc[-2] if loc and isinstance(loc[-1], int) and len(loc) >= 2 else loc[-1]) if loc else ""
-    if field in BOOLEAN_FIELDS and not isinstance(given, bool):
-        return f"; the runtime reads it as {str(_truthy(given)).lower()}"
-    arithmetic = RUNTIME_ARITHMETIC.get(field)
-    if arithmetic is None:
-        return ""
-    if isinstance(given, str):
-        return f"; {arithmetic.split(' and crashes')[0]} and crashes on a string (TypeError)"
-    if field == "warmup_steps" and isinstance(given, float) and math.isfinite(given) and not given.is_integer():
-        return f"; {arithmetic}: steps 0 to {math.ceil(given) - 1} run dense"
-    return f"; {arithmetic}"
-
-
-def _truthy(value: Any) -> bool:
-    return bool(value)
-
-
-def _type_fix(expected: str, given: Any) -> str | None:
-    if expected.startswith("a boolean"):
-        return "write `true` or `false` (unquoted)"
-    if isinstance(given, str) and expected.startswith(("an integer", "a number")):
-        number = _number_in(given, integer=expected.startswith("an integer"))
-        return f"write the number without quotes: `{number}`" if number is not None else f"write {expected}"
-    if isinstance(given, float) and expected.startswith("an integer"):
-        return f"write `{int(given)}`" if given.is_integer() else "write an integer"
-    if isinstance(given, bool) and expected.startswith(("an integer", "a number")):
-        return f"write {expected}"
-    return None
-
-
-def _number_in(text: str, *, integer: bool) -> str | None:
-    """The number a quoted string holds, written as YAML would need it; None when it holds none."""
-    stripped = text.strip()
-    try:
-        value = float(stripped)
-    except ValueError:
-        return None
-    if not math.isfinite(value) or stripped.lower() in ("nan", "inf", "-inf", "infinity", "+inf"):
-        return None
-    if integer:
-        return str(int(value)) if value.is_integer() else None
-    return repr(value)
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean `{str(value).lower()}`"
-    if value is None:
-        return "null (an empty value)"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
-    return f"the {type(value).__name__} `{value!r}`"
-
-
-def _yaml_literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
