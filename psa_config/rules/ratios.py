@@ -58,11 +58,12 @@ def check_reversed_ranges(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
         for level_range in preset.level_ranges() or []:
             if level_range.end < level_range.start and 0.0 <= level_range.end and level_range.start <= 1.0:
+                step = _walked(preset, level_range)
+                runs = "nothing" if step.share <= TOLERANCE else f"[{step.begins:g}, {step.ends:g}]"
                 yield preset.diagnostic(
                     "invalid-ratio-range", ("mask_ratios", level_range.level),
                     f"mask_ratios level {level_range.level}: [{level_range.start:g}, {level_range.end:g}] ends before "
-                    f"it starts; the runtime ignores start and runs the level from the previous level's end to "
-                    f"{level_range.end:g}",
+                    f"it starts; the runtime ignores start and gives the level {runs}",
                     fix=f"write `{level_range.level}: [{level_range.end:g}, {level_range.start:g}]` if the bounds are swapped",
                 )
 
@@ -125,8 +126,15 @@ def _chain_break(preset: PresetView, previous: LevelRange, current: LevelRange) 
         ("mask_ratios", current.level),
         f"level {current.level} starts at {current.start:g} but level {previous.level} ends at "
         f"{previous.end:g} ({kind}); the runtime ignores start and runs {runs}",
-        fix=f"write `{current.level}: [{step.begins:g}, {current.end:g}]`",
+        fix=_chain_fix(previous, current, step),
     )
+
+
+def _chain_fix(previous: LevelRange, current: LevelRange, step: WalkedLevel) -> str:
+    """Rewrite the level to run what it says, unless that is what it already says (then the previous level is off)."""
+    if _close(step.begins, current.start):
+        return f"end level {previous.level}'s range at {current.start:g}, where level {current.level} starts"
+    return f"write `{current.level}: [{step.begins:g}, {current.end:g}]`"
 
 
 def _walked(preset: PresetView, listed: LevelRange) -> WalkedLevel:
