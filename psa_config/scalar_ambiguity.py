@@ -19,15 +19,21 @@ _RESOLVER = Resolver()
 
 def ambiguous_scalars(path: str, scalars: Iterable[ScalarNode], built: dict[Node, Any]) -> Iterator[Diagnostic]:
     """One diagnostic per untagged plain scalar whose runtime value differs from its YAML 1.2 value."""
+    verdicts: dict[tuple[str, str], bool] = {}  # (tag, text) -> ambiguous; files repeat their scalars a lot
     for node in scalars:
         if node.style or node not in built:
             continue  # quoted and block scalars are strings to both readers
-        if node.tag != _RESOLVER.resolve(ScalarNode, node.value, (True, False)):
-            continue  # an explicit tag: its own diagnostics, if any
-        runtime_value = built[node]
-        yaml12_value = core_value(node.value)
-        if _differs(runtime_value, yaml12_value):
-            yield _ambiguity(path, node, runtime_value, yaml12_value)
+        key = (node.tag, node.value)
+        if key not in verdicts:
+            verdicts[key] = _is_ambiguous(node, built[node])
+        if verdicts[key]:
+            yield _ambiguity(path, node, built[node], core_value(node.value))
+
+
+def _is_ambiguous(node: ScalarNode, runtime_value: Any) -> bool:
+    if node.tag != _RESOLVER.resolve(ScalarNode, node.value, (True, False)):
+        return False  # an explicit tag: its own diagnostics, if any
+    return _differs(runtime_value, core_value(node.value))
 
 
 def _differs(runtime_value: Any, yaml12_value: Any) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from psa_config.diagnostics import Diagnostic
 
@@ -11,9 +11,8 @@ Path = tuple[Any, ...]
 """A position in the data: model name, 'attention_configs', preset name, key, ..."""
 
 
-@dataclass(frozen=True)
-class Span:
-    """A 1-based line and column."""
+class Span(NamedTuple):
+    """A 1-based line and column (a named tuple: files have a span per key and value)."""
 
     line: int
     column: int

@@ -130,19 +130,19 @@ def duplicate_keys(
     file: str, inventory: NodeInventory, node: MappingNode, built: dict[Node, Any], path: Path
 ) -> Iterator[Diagnostic]:
     """PSA002 for each key written again in the same mapping (merged keys are overrides, not duplicates)."""
-    first_spans: dict[Any, Span] = {}
+    first_keys: dict[Any, Node] = {}
     for key_node, _ in inventory.written_pairs.get(id(node), ()):
         if key_node.tag == MERGE_TAG or key_node not in built:
             continue
         key = built[key_node]
-        if key not in first_spans:
-            first_spans[key] = span_of(key_node)
+        first = first_keys.setdefault(key, key_node)
+        if first is key_node:
             continue
         yield make_diagnostic(
             "duplicate-key",
             file,
             span_of(key_node),
-            f"duplicate key `{key}` (first at line {first_spans[key].line}): the runtime silently keeps only the last value",
+            f"duplicate key `{key}` (first at line {first.start_mark.line + 1}): the runtime silently keeps only the last value",
             data_path=(*path, key),
         )
 
