@@ -122,10 +122,13 @@ def _cuda_run(args: argparse.Namespace) -> bool:
 def _modules() -> dict[str, Any]:
     """The tune modules; a one-line UsageError when an extra is missing."""
     import importlib
+    import importlib.util
     import warnings
 
     warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
     names = ("runner", "render", "plots", "write", "space", "report")
+    if any(importlib.util.find_spec(extra) is None for extra in ("optuna", "plotext", "matplotlib")):
+        raise UsageError(INSTALL_HINT)  # imported only where used: check now, not after the first trials
     try:
         import torch  # noqa: F401
 

@@ -16,6 +16,8 @@ from psa_kernels.tune.samples import Sample
 from psa_kernels.tune.space import SearchSpace, suggest
 
 SETTINGS_ATTR = "psa_tune"
+IDENTITY_LABELS = {"model": "model", "metric": "metric", "objective": "objective", "samples": "sample set",
+                   "device": "device type"}
 MIN_STARTUP_TRIALS = 4
 MAX_STARTUP_TRIALS = 10
 
@@ -70,8 +72,10 @@ def open_study(
     if stored is None:
         study.set_user_attr(SETTINGS_ATTR, identity)
     elif stored != identity:
-        differs = ", ".join(k for k in identity if stored.get(k) != identity[k])
-        raise StudyMismatch(f"study {study.study_name!r} was run with another {differs}; use another --study")
+        differs = " and ".join(IDENTITY_LABELS[k] for k in identity if stored.get(k) != identity[k])
+        recorded = ", ".join(f"{key} {stored.get(key)!r}" for key in identity if key != "samples")
+        raise StudyMismatch(f"study {study.study_name!r} was run with another {differs} ({recorded}, and its "
+                            "own samples); use another --study")
     return study
 
 

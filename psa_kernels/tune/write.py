@@ -7,6 +7,8 @@ from psa_kernels.tune.pareto import Point
 from psa_kernels.tune.presets import BasePreset, with_candidate
 from psa_kernels.tune.report import TuneReport
 
+MAX_NAMED_FILES = 3
+
 
 def tuned_document(base: BasePreset, name: str, point: Point, report: TuneReport) -> Document:
     """The file with preset ``name`` added: the chosen candidate, a description and a comment line above it."""
@@ -29,10 +31,13 @@ def comment_text(point: Point, report: TuneReport) -> str:
 
 
 def _samples_text(report: TuneReport) -> str:
+    """``local data`` for generated samples (labelled ``local seed N``), else the first file names."""
     labels = [s.label for s in report.samples]
-    first = labels[0].rsplit(" seed ", 1)[0]
-    return f"{first} data" if all(" seed " in label for label in labels) else ", ".join(labels[:3]) + (
-        ", ..." if len(labels) > 3 else "")
+    kinds = {label.rsplit(" seed ", 1)[0] for label in labels if " seed " in label}
+    if len(kinds) == 1 and all(" seed " in label for label in labels):
+        return f"{kinds.pop()} data"
+    shown = ", ".join(labels[:MAX_NAMED_FILES])
+    return shown + (", ..." if len(labels) > MAX_NAMED_FILES else "")
 
 
 def with_comment(doc: Document, model: str, preset: str, comment: str) -> Document:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,12 @@ def test_bad_options_are_one_line_errors(
     assert main(["tune", str(config), "--model", MODEL, "--max-error", "0.3", "--trials", "1", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("extra", ["optuna", "plotext", "matplotlib"])
+def test_a_missing_extra_is_named_before_any_work(
+    config: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, extra: str
+) -> None:
+    monkeypatch.setitem(sys.modules, extra, None)
+    assert main(["tune", str(config), "--model", MODEL, "--max-error", "0.3", "--trials", "1", *SMALL_RUN]) == 2
+    assert "pip install 'psa-config[kernels,tune]'" in capsys.readouterr().err
