@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--dry-run shows the diff of --write NAME; give --write too")
     if args.qkv and args.heads is not None:
         raise UsageError("--heads: the --qkv files' tensors fix the shape [B, H, L, D]")
+    _check_output_paths(args)
     config = _load(args.config)
     if config is None:
         return EXIT_FAILED
@@ -111,6 +112,17 @@ def run(args: argparse.Namespace) -> int:
     if report.front.chosen is None:
         return EXIT_FAILED
     return EXIT_FAILED if diff is False else EXIT_OK
+
+
+def _check_output_paths(args: argparse.Namespace) -> None:
+    """Refuse output files that cannot be written before the tune runs, not after."""
+    from pathlib import Path
+
+    for option, path in (("--plot", args.plot), ("--json-file", args.json_file)):
+        if path is not None and not Path(path).resolve().parent.is_dir():
+            raise UsageError(f"{option} {path}: no such folder {str(Path(path).parent)!r}")
+        if path is not None and Path(path).is_dir():
+            raise UsageError(f"{option} {path}: is a folder; give a file name")
 
 
 def _cuda_run(args: argparse.Namespace) -> bool:

@@ -99,6 +99,7 @@ def test_no_preset_within_budget_exits_1(config: Path, capsys: pytest.CaptureFix
         (["--from", "nope"], "no psa preset"),
         (["--dry-run"], "give --write"),
         (["--objective", "speed", "--device", "cpu"], "needs CUDA"),
+        (["--plot", "/no/such/folder/p.png"], "no such folder"),
     ],
 )
 def test_bad_options_are_one_line_errors(
