@@ -11,6 +11,7 @@
 # Runs niced, with one worker by default (MUTMUT_WORKERS), under the quick Hypothesis profile
 # (HYPOTHESIS_PROFILE, default dev). Prints, per target, the score and every mutant that was not
 # killed; `mutmut show NAME` inside the scratch copy prints a mutant's diff.
+# MUTANTS="psa_config.rules.ratios.*" runs (or re-runs) only the mutants whose names match.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -81,14 +82,15 @@ score() {
   "$PYTHON" - <<'PY'
 import collections, re, subprocess, sys
 out = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"], capture_output=True, text=True).stdout
-status = collections.Counter()
+by_module = collections.defaultdict(collections.Counter)
 for line in out.splitlines():
-    match = re.match(r"\s+(\S+): (.+)$", line)
+    match = re.match(r"\s+(.+?)\.x[_ǁ].*: (.+)$", line)
     if match:
-        status[match.group(2)] += 1
-total = sum(status.values())
-killed = status["killed"] + status["timeout"] + status["caught by type check"]
-print(f"score: {killed}/{total} killed ({100 * killed / max(total, 1):.1f}%)  {dict(status)}")
+        by_module[match.group(1)][match.group(2)] += 1
+for module, status in sorted(by_module.items()):
+    tested = sum(n for s, n in status.items() if s != "not checked")
+    killed = status["killed"] + status["timeout"] + status["caught by type check"]
+    print(f"{module}: {killed}/{tested} killed ({100 * killed / max(tested, 1):.1f}%)  {dict(status)}")
 PY
 }
 
@@ -101,7 +103,8 @@ run_target() {
   configure "$target" "$target_dir"
   (
     cd "$target_dir"
-    nice -n 19 "$PYTHON" -m mutmut run --max-children "$WORKERS" >mutmut-run.log 2>&1 || { tail -20 mutmut-run.log; exit 1; }
+    # shellcheck disable=SC2086  # MUTANTS is a list of name patterns
+    nice -n 19 "$PYTHON" -m mutmut run --max-children "$WORKERS" ${MUTANTS:-} >mutmut-run.log 2>&1 || { tail -20 mutmut-run.log; exit 1; }
     score
     "$PYTHON" -m mutmut results
   )
