@@ -92,8 +92,8 @@ def test_an_error_naming_a_line_is_not_new_when_lines_shift(tmp_path: Path) -> N
     assert any(d.code == "PSA002" and "first at line" in d.message for d in validate(Document.from_text(text), "").diagnostics)
     target = tmp_path / "c.yaml"
     target.write_text(text)
-    assert main(["new", str(target), MODEL, "psa_new", "--from", "psa_balanced"]) == 0  # shifts psa_topk down
-    assert main(["set", str(target), MODEL, "psa_balanced", "description=moved"]) == 0
+    assert main(["set", str(target), MODEL, "psa_balanced", "enable_logging=true"]) == 0  # shifts psa_topk down
+    assert main(["new", str(target), MODEL, "psa_new", "--from", "psa_balanced"]) == 0
 
 
 # ---- case 6: values as the runtime reads them ----------------------------------------------------
@@ -152,7 +152,7 @@ def test_cr_only_files_get_keys_at_the_right_indent() -> None:
 
 
 def test_explicit_keys_get_siblings_at_their_indent() -> None:
-    text = BASE.replace("    psa_topk:   # fixed quotas\n      type: psa\n", "    ? psa_topk\n    : type: psa\n")
+    text = BASE.replace("    psa_topk:   # fixed quotas\n      type: psa\n", "    psa_topk:\n      ? type\n      : psa\n")
     text = text.replace("      verbose: false\n# trailing", "      ? verbose\n      : false\n# trailing")
     edited = Document.from_text(text).set_value(MODEL, "psa_topk", "enable_logging", True)
     assert presets(edited.text)["psa_topk"]["enable_logging"] is True
@@ -213,7 +213,7 @@ def test_a_file_with_a_tab_gets_the_tab_hint(tmp_path: Path, capsys: pytest.Capt
     target.write_text(BASE.replace("      verbose: false\n", "\tverbose: false\n"))
     assert main(["set", str(target), MODEL, "psa_topk", "warmup_steps=3"]) == 1
     err = capsys.readouterr().err
-    assert "a tab" in err and err.count("\n") == 1
+    assert "a tab" in err and "use spaces" in err and err.count("\n") == 1
 
 
 def test_a_malformed_value_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
