@@ -73,10 +73,9 @@ def check_nulls(ctx: CheckContext) -> Iterator[Diagnostic]:
     data = ctx.source.data
     if not isinstance(data, dict):
         return
+    yield from _null_keys(ctx, data, ())
     for name, section in data.items():
-        if name is None:
-            yield _null(ctx, (name,), "a model named null: the runtime can never select it", at="key")
-        elif section is None:
+        if section is None and name is not None:
             yield _null(ctx, (name,), f"model `{name}` is empty: the runtime reports it as not found (ValueError)")
     for model in ctx.models():
         yield from _model_nulls(ctx, model)
@@ -150,14 +149,34 @@ def _ratio_nulls(ctx: CheckContext, preset: PresetView) -> Iterator[Diagnostic]:
     ratios = preset.get("mask_ratios")
     for level, bounds in ratios.items() if isinstance(ratios, dict) else ():
         path = (*preset.path, "mask_ratios", level)
-        if level is None:
-            yield _null(ctx, path, f"a mask_ratios key is null: {CRASH} converting it to a level (TypeError)", at="key")
         if bounds is None:
             yield _null(ctx, path, f"mask_ratios level {level} is null: {CRASH} when it loads the preset (TypeError)")
         for index, bound in enumerate(bounds if isinstance(bounds, list) else ()):
             if bound is None:
                 which = "start" if index == 0 else "end"
                 yield _null(ctx, (*path, index), f"the {which} of mask_ratios level {level} is null: {CRASH} at setup (TypeError)")
+
+
+def _null_keys(ctx: CheckContext, node: Any, path: tuple[Any, ...]) -> Iterator[Diagnostic]:
+    """Keys written as null, anywhere: the runtime reads keys by name, so a None key is never read (or crashes)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key is None:
+                yield _null(ctx, (*path, key), f"a key written as null: {_null_key_effect(path)}", at="key")
+            yield from _null_keys(ctx, value, (*path, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _null_keys(ctx, item, (*path, index))
+
+
+def _null_key_effect(parent: tuple[Any, ...]) -> str:
+    if parent and parent[-1] == "mask_ratios":
+        return f"{CRASH} converting it to a level (TypeError)"
+    if not parent:
+        return "a model named None, which the runtime can never select"
+    if parent[-1] == "attention_configs":
+        return "a preset named None, which the runtime can never select"
+    return "the runtime reads keys by name and never reads this one"
 
 
 def _null(ctx: CheckContext, path: tuple[Any, ...], message: str, *, at: str = "value") -> Diagnostic:

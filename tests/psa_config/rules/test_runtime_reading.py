@@ -36,6 +36,8 @@ CASES: dict[str, tuple[tuple[str, str], set[str], str]] = {
     "sim threshold null": (("x8: 0.6", "x8: null"), {"PSA107"}, "None"),
     "sim_thresholds null": (("      sim_thresholds:\n        x2: 0.7\n        x4: 0.65\n        x8: 0.6", "      sim_thresholds: null"), {"PSA107"}, "defaults"),
     "tile_size item null": (("tile_size: [2, 8, 8]", "tile_size: [2, null, 8]"), {"PSA107"}, "STA"),
+    "null key in a preset": ((PRESET_END, PRESET_END + "\n      ~: 5"), {"PSA107"}, "never reads this one"),
+    "null level key": (("8: [0.6, 0.8]", "~: [0.6, 0.8]"), {"PSA107", "PSA205"}, "converting it to a level"),
     "default_attention null": (("default_attention: psa_balanced", "default_attention:"), {"PSA107"}, "no default preset"),
     # 9. integers written as floats
     "m float": (("        m: 128", "        m: 128.0"), {"PSA102"}, "crashes"),
