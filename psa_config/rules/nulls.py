@@ -162,21 +162,21 @@ def _null_keys(ctx: CheckContext, node: Any, path: tuple[Any, ...]) -> Iterator[
     if isinstance(node, dict):
         for key, value in node.items():
             if key is None:
-                yield _null(ctx, (*path, key), f"a key written as null: {_null_key_effect(path)}", at="key")
+                yield _null(ctx, (*path, key), _null_key_message(path), at="key")
             yield from _null_keys(ctx, value, (*path, key))
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from _null_keys(ctx, item, (*path, index))
 
 
-def _null_key_effect(parent: tuple[Any, ...]) -> str:
+def _null_key_message(parent: tuple[Any, ...]) -> str:
     if parent and parent[-1] == "mask_ratios":
-        return f"{CRASH} converting it to a level (TypeError)"
+        return f"a mask_ratios key is null: {CRASH} converting it to a level (TypeError)"
     if not parent:
-        return "a model named None, which the runtime can never select"
+        return "a key written as null: a model named None, which the runtime can never select"
     if parent[-1] == "attention_configs":
-        return "a preset named None, which the runtime can never select"
-    return "the runtime reads keys by name and never reads this one"
+        return "a key written as null: a preset named None, which the runtime can never select"
+    return "a key written as null: the runtime reads keys by name and never reads this one"
 
 
 def _null(ctx: CheckContext, path: tuple[Any, ...], message: str, *, at: str = "value") -> Diagnostic:
