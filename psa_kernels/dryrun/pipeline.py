@@ -10,6 +10,7 @@ import torch
 from psa_config.model import DensePreset, PsaPreset
 from psa_kernels.data import Qkv
 from psa_kernels.dryrun import kernels
+from psa_kernels.dryrun.geometry import TextLayout
 from psa_kernels.dryrun.report import LEVEL_ORDER, OutputError, PresetResult, StageTimes
 from psa_kernels.dryrun.timing import Timer, peak_memory
 
@@ -67,19 +68,28 @@ def arranged(x: torch.Tensor, text_length: int, text_at_end: bool) -> torch.Tens
     return torch.cat([x[:, :, text_length:], x[:, :, :text_length]], dim=2)
 
 
+def arranged_qkv(qkv: Qkv, text_length: int, layout: TextLayout) -> Qkv:
+    """The tensors as the kernels see them: queries and keys/values each with the text where ``layout`` says."""
+    return Qkv(
+        arranged(qkv.q, text_length, layout.queries_at_end),
+        arranged(qkv.k, text_length, layout.keys_at_end),
+        arranged(qkv.v, text_length, layout.keys_at_end),
+    )
+
+
 def psa_result(
-    name: str, preset: PsaPreset, ctx: RunContext, *, text_length: int, text_at_end: bool
+    name: str, preset: PsaPreset, ctx: RunContext, *, text_length: int, layout: TextLayout
 ) -> PresetResult:
-    qkv = Qkv(*(arranged(x, text_length, text_at_end) for x in ctx.qkv))
+    qkv = arranged_qkv(ctx.qkv, text_length, layout)
     backend = kernels.resolved_backend(ctx.device)
     times, levels, out, memory = _timed_pipeline(qkv, preset, ctx, text_length)
     seq_len = qkv.q.shape[2]
-    dense_out = arranged(ctx.baseline.out, text_length, text_at_end)
+    dense_out = arranged(ctx.baseline.out, text_length, layout.queries_at_end)  # output rows follow the queries
     return PresetResult(
         name=name,
         type="psa",
         description=preset.description,
-        settings=preset_settings(preset, text_length, text_at_end),
+        settings=preset_settings(preset, text_length, layout),
         density=kernels.density(levels, preset, seq_len),
         expected_density=preset.expected_density(),
         level_shares=level_shares(levels),
@@ -107,7 +117,8 @@ def _timed_pipeline(
     return times, mask.value, kernel.value, memory.bytes
 
 
-def preset_settings(preset: PsaPreset, text_length: int, text_at_end: bool) -> dict[str, object]:
+def preset_settings(preset: PsaPreset, text_length: int, layout: TextLayout) -> dict[str, object]:
+    """The settings a result reports; ``text_position`` is the keys' (where old_mask_type forces text blocks)."""
     size = preset.block_size
     return {
         "mask_mode": preset.mask_mode,
@@ -117,8 +128,13 @@ def preset_settings(preset: PsaPreset, text_length: int, text_at_end: bool) -> d
         "tile_n": size.tile_n,
         "use_sim_mask": preset.use_sim_mask,
         "text_length": text_length,
-        "text_position": "end" if text_at_end else "start",
+        "text_position": _position(layout.keys_at_end),
+        "query_text_position": _position(layout.queries_at_end),
     }
+
+
+def _position(at_end: bool) -> str:
+    return "end" if at_end else "start"
 
 
 def level_shares(levels: torch.Tensor) -> dict[int, float]:

@@ -130,10 +130,10 @@ def plan_generated(request: DryRunRequest, device: torch.device) -> Plan:
     full = geo.geometry(request.section, video)
     if device.type == "cuda" or request.full_size:
         return Plan(full, batch, heads, head_dim, full, full.seq_len)
-    small = geo.geometry(request.section, geo.reduced_video(request.section, video))
+    small = geo.reduced_geometry(request.section, video)
     cpu_heads = min(heads, geo.CPU_MAX_HEADS)
     reduction = None
-    if (small.video, cpu_heads, batch) != (video, heads, 1):
+    if (small, cpu_heads, batch) != (full, heads, 1):
         reduction = Reduction(video, full.seq_len, heads, batch, _reduction_reason(request))
     return Plan(small, 1, cpu_heads, head_dim, full, full.seq_len, reduction)
 
@@ -196,17 +196,16 @@ def run_preset(request: DryRunRequest, name: str, plan: Plan, ctx: RunContext) -
     preset = request.section.attention_configs[name]
     if isinstance(preset, DensePreset):
         return dense_result(name, preset, ctx)
-    result = _psa(name, preset, request.section, ctx)
+    result = _psa(name, preset, geo.run_text_length(request.section, preset, plan.geometry), ctx)
     text_length = geo.preset_text_length(request.section, preset)
     layout = geo.layout_warnings(preset, plan.requested, plan.requested_seq_len, text_length)
     result.warnings = [Finding(w.code, w.message) for w in layout] + request.preset_warnings.get(name, [])
     return result
 
 
-def _psa(name: str, preset: PsaPreset, section: ModelSection, ctx: RunContext) -> PresetResult:
-    text_length = geo.preset_text_length(section, preset)
+def _psa(name: str, preset: PsaPreset, text_length: int, ctx: RunContext) -> PresetResult:
     try:
-        return psa_result(name, preset, ctx, text_length=text_length, text_at_end=geo.text_at_end(preset))
+        return psa_result(name, preset, ctx, text_length=text_length, layout=geo.text_layout(preset))
     except ValueError as exc:  # the kernels' documented way of rejecting input
         raise DryRunInputError(f"preset {name}: {exc}") from exc
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from psa_config.model import ModelSection, PsaPreset
-from psa_kernels.dryrun import geometry as geo
-from psa_kernels.dryrun.pipeline import psa_result
+from psa_config.model import ModelSection
+from psa_kernels.dryrun import runner
 from psa_kernels.tune.samples import Sample
 
 METRICS: tuple[str, ...] = ("rel-l2", "cosine")
@@ -66,14 +65,13 @@ class Measurement:
         return cls(tuple(SampleMeasurement(**item) for item in data))
 
 
-def measure(preset: PsaPreset, section: ModelSection, samples: list[Sample], name: str = "candidate") -> Measurement:
-    """Run ``preset`` on each sample as ``dry-run`` would (same layout, seed, timings, error)."""
-    text_length = geo.preset_text_length(section, preset)
-    text_at_end = geo.text_at_end(preset)
+def measure(section: ModelSection, name: str, samples: list[Sample]) -> Measurement:
+    """Run preset ``name`` of ``section`` on each sample with dry-run's runner (same layout, seed, timings)."""
     measured = []
     for sample in samples:
-        result = psa_result(name, preset, sample.context, text_length=text_length, text_at_end=text_at_end)
-        assert result.errors is not None  # psa results always carry errors
+        result = runner.run_preset(replace(sample.request, section=section), name, sample.plan, sample.context)
+        if result.errors is None:
+            raise ValueError(f"preset {name!r} is not a psa preset: nothing to tune")
         measured.append(
             SampleMeasurement(
                 label=sample.label,

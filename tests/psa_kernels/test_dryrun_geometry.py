@@ -64,27 +64,52 @@ def _section(text_length: int, divisors: tuple[int, int, int]) -> ModelSection:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=3 * settings.default.max_examples, deadline=None)
 @given(
-    video=st.tuples(st.integers(16, 2048), st.integers(16, 2048), st.integers(1, 161)),
+    video=st.tuples(st.integers(1, 2048), st.integers(1, 2048), st.integers(1, 161)),
     divisors=st.tuples(st.sampled_from([8, 16, 32]), st.sampled_from([8, 16, 32]), st.sampled_from([1, 4, 8])),
-    text_length=st.sampled_from([0, 226]),
+    text_length=st.one_of(st.sampled_from([0, 226, 512, 4096, 5000]), st.integers(0, 20000)),
     cap=st.sampled_from([1024, 4096]),
 )
-def test_reduced_video_fits_and_keeps_small_videos(
+def test_reduced_geometry_fits_and_keeps_small_runs(
     video: tuple[int, int, int], divisors: tuple[int, int, int], text_length: int, cap: int
 ) -> None:
     section = _section(text_length, divisors)
     full = geo.geometry(section, video)
-    small = geo.reduced_video(section, video, cap)
-    reduced = geo.geometry(section, small)
+    reduced = geo.reduced_geometry(section, video, cap)
+    assert geo.reduced_video(section, video, cap) == reduced.video
+    assert reduced == geo.geometry(section, reduced.video) or reduced.text_length < text_length
     if full.seq_len <= cap:
-        assert small == video
+        assert reduced == full
         return
-    assert reduced.seq_len <= max(cap, text_length + 1)
+    assert reduced.seq_len <= cap  # the text included, however long it is
     assert all(1 <= s <= f for s, f in zip(reduced.grid, full.grid))
-    # not needlessly small: at least a quarter of the budget, unless the grid is a single token wide
-    assert reduced.grid.tokens >= min((cap - text_length) // 4, full.grid.tokens) or 1 in reduced.grid
+    assert 0 <= reduced.text_length <= text_length
+    if text_length <= cap // 2:  # a text that leaves the video half the sequence keeps its length
+        assert reduced.text_length == text_length
+    else:  # a longer one keeps about its share of the sequence
+        assert abs(reduced.text_length / cap - text_length / full.seq_len) <= 2 / cap
+    # not needlessly small: at least a quarter of the video's budget, unless the grid is a single token wide
+    budget = cap - reduced.text_length
+    assert reduced.grid.tokens >= min(budget // 4, full.grid.tokens) or 1 in reduced.grid
+
+
+def test_text_longer_than_the_cpu_sequence_shrinks_with_the_video() -> None:
+    section = _section(5000, (16, 16, 4))
+    full = geo.geometry(section, (256, 256, 17))  # 16 x 16 x 5 = 1280 video tokens + 5000 text
+    reduced = geo.reduced_geometry(section, (256, 256, 17), 4096)
+    assert full.seq_len == 6280 and reduced.seq_len <= 4096
+    assert reduced.text_length == 4096 * 5000 // 6280  # floor of its share: 3261
+    preset = _preset()
+    assert geo.run_text_length(section, preset, reduced) == reduced.text_length
+    assert geo.run_text_length(section, _preset(text_length=2500), reduced) == round(2500 * 3261 / 5000)
+    assert geo.run_text_length(section, _preset(text_length=100), full) == 100
+
+
+def test_text_alone_past_the_cap_leaves_the_video_one_token() -> None:
+    section = _section(9000, (16, 16, 4))
+    reduced = geo.reduced_geometry(section, (16, 16, 1), 4096)  # a single video token
+    assert reduced.grid.tokens == 1 and reduced.text_length == 4095 and reduced.seq_len == 4096
 
 
 def test_wan_480p_reduces_to_half_each_side(config: psa_config.AttentionConfigFile) -> None:
@@ -117,7 +142,22 @@ def test_runtime_defaults_mean_gilbert_and_hybrid_orders_queries_by_gilbert() ->
     assert geo.layout_warnings(_preset(), WAN_480P, 1000, 0)[0].code == "gilbert-length"
     assert geo.layout_warnings(_preset(rearrange_method="Hybrid"), WAN_480P, 1000, 0)[0].code == "gilbert-length"
     assert geo.layout_warnings(_preset(use_rearrange=False), WAN_480P, 1000, 0) == []
-    assert geo.text_at_end(_preset()) and not geo.text_at_end(_preset(use_rearrange=False))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "queries_at_end", "keys_at_end"),
+    [
+        ({}, True, True),  # the runtime's default method is Gilbert
+        ({"rearrange_method": "Gilbert"}, True, True),  # video in curve order, then the text
+        ({"rearrange_method": "Hybrid"}, True, False),  # Gilbert queries; k-means-permuted keys and values
+        ({"rearrange_method": "STA", "tile_size": [1, 1, 1]}, False, False),  # tiles the video after the text
+        ({"rearrange_method": "SemanticAware"}, False, False),  # clusters: never moves text behind the video
+        ({"use_rearrange": False, "rearrange_method": "Gilbert"}, False, False),  # CogVideoX's own order
+    ],
+)
+def test_text_position_per_rearrangement_method(overrides: dict, queries_at_end: bool, keys_at_end: bool) -> None:
+    layout = geo.text_layout(_preset(**overrides))
+    assert (layout.queries_at_end, layout.keys_at_end) == (queries_at_end, keys_at_end)
 
 
 def test_sta_needs_tile_size_to_divide_the_grid() -> None:
