@@ -101,15 +101,11 @@ def _own_error(request: Any) -> float:
     """The selected preset's worst relative L2 on the tune's samples (its own budget)."""
     import torch
 
-    from psa_config.model import PsaPreset
     from psa_kernels.tune.measure import measure
     from psa_kernels.tune.runner import prepare_samples
 
-    preset = request.section.attention_configs[request.source_preset]
-    if not isinstance(preset, PsaPreset):
-        raise ValueError(f"{request.source_preset!r} is not a psa preset")
     samples = prepare_samples(request, torch.device("cpu"))
-    return max(1e-6, measure(preset, request.section, samples).worst_error("rel-l2"))
+    return max(1e-6, measure(request.section, request.source_preset, samples).worst_error("rel-l2"))
 
 
 def _free_name(presets: dict[str, Any]) -> str:

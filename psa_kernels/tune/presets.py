@@ -12,7 +12,7 @@ from functools import lru_cache
 from psa_config.diagnostics import Diagnostic
 from psa_config.edit import Document
 from psa_config.edit.writing import new_errors
-from psa_config.model import PsaPreset
+from psa_config.model import ModelSection
 from psa_kernels.tune.space import Candidate
 
 CONSTANT_KEYS = frozenset({"use_sim_mask", "block_size.m", "block_size.tile_n", "attn_impl"})
@@ -58,8 +58,8 @@ def _added(base: BasePreset, name: str, constant: tuple[tuple[str, object], ...]
     return doc
 
 
-def checked_preset(doc: Document, base: BasePreset, name: str, before: list[Diagnostic]) -> PsaPreset:
-    """The candidate as the runtime model reads it, or :class:`CandidateRejected`."""
+def checked_section(doc: Document, base: BasePreset, name: str, before: list[Diagnostic]) -> ModelSection:
+    """The model section holding the candidate ``name``, as the edited text reads, or :class:`CandidateRejected`."""
     from psa_config.checker import check_document_text
     from psa_config.model import AttentionConfigFile
 
@@ -70,6 +70,4 @@ def checked_preset(doc: Document, base: BasePreset, name: str, before: list[Diag
     if refused:
         listed = "; ".join(f"{d.code} {d.field or ''}: {d.message}" for d in refused)
         raise CandidateRejected(f"the checker refuses the candidate: {listed}")
-    preset = AttentionConfigFile.model_validate(source.data).preset(base.model, name)
-    assert isinstance(preset, PsaPreset)  # the candidate fields make it type psa
-    return preset
+    return AttentionConfigFile.model_validate(source.data).model(base.model)

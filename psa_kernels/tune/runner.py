@@ -101,7 +101,7 @@ def prepare_samples(request: TuneRequest, device: torch.device) -> list[Sample]:
 def _settings(request: TuneRequest, objective: str) -> TuneSettings:
     base = BasePreset(request.text, request.config_path, request.model, request.source_preset)
     description = "Tuned by psa-config tune."
-    return TuneSettings(base, request.section, request.preset_name, request.space, request.metric,
+    return TuneSettings(base, request.preset_name, request.space, request.metric,
                         request.max_error, objective, request.seed, description)
 
 

@@ -16,18 +16,29 @@ from psa_kernels.data import SUFFIXES
 from psa_kernels.dryrun import runner
 from psa_kernels.dryrun.defaults import Video
 from psa_kernels.dryrun.pipeline import RunContext, dense_baseline
-from psa_kernels.dryrun.runner import DryRunInputError, DryRunRequest
+from psa_kernels.dryrun.runner import DryRunInputError, DryRunRequest, Plan
 from psa_kernels.dryrun.timing import timer_for
 
 
 @dataclass(frozen=True)
 class Sample:
-    """One input with its baseline: ``label`` names it in tables (a file name or ``local seed 3``)."""
+    """One input with its baseline: ``label`` names it in tables (a file name or ``local seed 3``).
+
+    ``request``, ``plan`` and ``context`` are what dry-run's runner measures a preset with.
+    """
 
     label: str
+    request: DryRunRequest
+    plan: Plan
     context: RunContext
-    seq_len: int
-    video: Video
+
+    @property
+    def seq_len(self) -> int:
+        return int(self.context.qkv.q.shape[2])
+
+    @property
+    def video(self) -> Video:
+        return self.plan.geometry.video
 
 
 @dataclass(frozen=True)
@@ -73,4 +84,4 @@ def prepare(source: SampleSource, device: torch.device, dtype: torch.dtype, repe
     warmup = 1 if device.type == "cuda" else 0
     baseline = dense_baseline(qkv, timer, device, repeat, warmup)
     context = RunContext(qkv, baseline, timer, device, repeat, warmup, source.request.seed, runner.REFERENCE_BLOCKS)
-    return Sample(source.label, context, qkv.q.shape[2], plan.geometry.video)
+    return Sample(source.label, source.request, plan, context)

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from psa_config.model import ModelSection
 from psa_kernels.tune.measure import measure
 from psa_kernels.tune.pareto import Front, Point, pareto_front, point_of
-from psa_kernels.tune.presets import BasePreset, CandidateRejected, checked_preset, with_candidate
+from psa_kernels.tune.presets import BasePreset, CandidateRejected, checked_section, with_candidate
 from psa_kernels.tune.samples import Sample
 from psa_kernels.tune.space import SearchSpace, suggest
 
@@ -29,7 +28,6 @@ class StudyMismatch(ValueError):
 @dataclass(frozen=True)
 class TuneSettings:
     base: BasePreset
-    section: ModelSection
     preset_name: str
     space: SearchSpace
     metric: str
@@ -108,12 +106,12 @@ def run_trials(study: Any, settings: TuneSettings, samples: list[Sample], trials
         candidate = suggest(trial, settings.space)
         doc = with_candidate(settings.base, settings.preset_name, candidate, settings.description)
         try:
-            preset = checked_preset(doc, settings.base, settings.preset_name, before)
+            section = checked_section(doc, settings.base, settings.preset_name, before)
         except CandidateRejected as exc:
             trial.set_user_attr("rejected", str(exc))
             callback(None, trial.number)
             raise optuna.TrialPruned(str(exc)) from None
-        measurement = measure(preset, settings.section, samples, settings.preset_name)
+        measurement = measure(section, settings.preset_name, samples)
         trial.set_user_attr("candidate", candidate.to_json())
         trial.set_user_attr("measurement", measurement.to_json())
         point = point_of(trial.number, trial.user_attrs)

@@ -60,9 +60,10 @@ def test_dry_run_prints_the_diff_and_leaves_the_file(config: Path, capsys: pytes
     original = config.read_bytes()
     code, report = tune(capsys, str(config), "--model", MODEL, "--max-error", "0.5", "--trials", "1",
                         "--mode", "topk", "--n", "128", "--data", "local", "--video", VIDEO, "--heads", HEADS, "--samples", "1",
-                        "--write", "psa_tuned", "--dry-run")
+                        "--write", "psa_tuned", "--dry-run", "--plot", str(config.parent / "pareto.png"))
     assert code == 0
     assert config.read_bytes() == original
+    assert (config.parent / "pareto.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "+    psa_tuned:" in report["diff"] and "+      mask_mode: topk" in report["diff"]
 
 

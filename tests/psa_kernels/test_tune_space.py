@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("optuna")
 
-from psa_kernels.tune.presets import BasePreset, CandidateRejected, checked_preset, with_candidate  # noqa: E402
+from psa_kernels.tune.presets import BasePreset, CandidateRejected, checked_section, with_candidate  # noqa: E402
 from psa_kernels.tune.space import (  # noqa: E402
     WIDTHS,
     Candidate,
@@ -51,7 +51,8 @@ def base() -> BasePreset:
 def test_drawn_presets_pass_the_checker(base: BasePreset, data: st.DataObject) -> None:
     trial = DrawnTrial(data)
     candidate = suggest(trial, SearchSpace())
-    preset = checked_preset(with_candidate(base, "tuned", candidate, "x"), base, "tuned", base.baseline_diagnostics())
+    doc = with_candidate(base, "tuned", candidate, "x")
+    preset = checked_section(doc, base, "tuned", base.baseline_diagnostics()).attention_configs["tuned"]
     ratios = preset.mask_ratios
     assert list(ratios) == [1, 2, 4, 8, 0]
     ranges = list(ratios.values())
@@ -66,7 +67,7 @@ def test_drawn_presets_pass_the_checker(base: BasePreset, data: st.DataObject) -
 def test_a_misread_level_is_refused(base: BasePreset) -> None:
     doc = with_candidate(base, "tuned", Candidate("topk", 32, (0.1, 0.2, 0.3, 0.3)), "x")  # level 4 at n=32
     with pytest.raises(CandidateRejected, match="PSA401"):
-        checked_preset(doc, base, "tuned", base.baseline_diagnostics())
+        checked_section(doc, base, "tuned", base.baseline_diagnostics())
 
 
 @given(st.lists(st.integers(0, 60), min_size=4, max_size=4))
