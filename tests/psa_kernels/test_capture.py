@@ -136,3 +136,23 @@ def test_bad_layer_and_model_are_refused(tmp_path: Path) -> None:
         capture_qkv(tiny_wan(), tmp_path, layers=[5])
     with pytest.raises(CaptureError, match="Wan and CogVideoX"):
         capture_qkv(torch.nn.Linear(2, 2), tmp_path)
+
+
+def test_tune_reads_a_capture_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """capture -> tune --qkv DIR: every indexed file is a sample, at the video size the index gives."""
+    pytest.importorskip("optuna")
+    import json
+
+    from psa_config.cli import main
+
+    model = tiny_wan()
+    with torch.no_grad(), capture_qkv(model, tmp_path / "qkv", layers=[0, 1], model_name="Wan2.1_1.3b"):
+        run_wan(model, 900.0)
+    config = Path(__file__).parents[2] / "configs" / "attention_config.yaml"
+    code = main(["tune", str(config), "--model", "Wan2.1_1.3b", "--qkv", str(tmp_path / "qkv"), "--max-error", "2",
+                 "--trials", "1", "--n", "32", "--device", "cpu", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [s["label"] for s in report["samples"]] == [r.file for r in read_index(tmp_path / "qkv")[1]]
+    assert {tuple(s["video"]) for s in report["samples"]} == {(64, 64, 9)}
+    assert all(s["seq_len"] == 48 for s in report["samples"])
