@@ -37,7 +37,7 @@ def test_written_preset_checks_clean_and_dry_run_measures_it_within_budget(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = psa_config.check(config)
-    code, report = tune(capsys, str(config), "--model", MODEL, "--max-error", str(BUDGET), "--trials", "5",
+    code, report = tune(capsys, str(config), "--model", MODEL, "--max-error", str(BUDGET), "--trials", "4",
                         *SMALL_RUN, "--write", "psa_tuned")
     assert code == 0
     chosen = report["chosen"]

@@ -20,8 +20,8 @@ BALANCED = Target("CogVideo_5b", "psa_balanced")
 
 @pytest.fixture(autouse=True)
 def tiny_tune(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tune_screen, "TUI_TRIALS", 3)
-    monkeypatch.setattr(tune_screen, "TUI_MAX_TOKENS", 700)
+    monkeypatch.setattr(tune_screen, "TUI_TRIALS", 2)
+    monkeypatch.setattr(tune_screen, "TUI_MAX_TOKENS", 520)
 
 
 async def open_tune(app: PsaConfigApp, pilot, wait: bool = True) -> tune_screen.TuneScreen:  # type: ignore[no-untyped-def]
