@@ -2,9 +2,10 @@
 
 Every ``set``/``remove`` is checked by loading the edited text with the
 runtime's YAML reader and comparing the value at the edited path, types
-included (``8`` is not ``"8"``, ``True`` is not ``1``). On a big file only the
-edited preset's own lines are loaded, when they stand on their own (block
-style, no aliases); otherwise the whole text.
+included (``8`` is not ``"8"``, ``True`` is not ``1``). Only the edited
+preset's own lines are loaded when they stand on their own (block style, no
+anchors or aliases), else the whole text: outside those lines the text is
+byte-identical, since splices are the only way the engine writes.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from psa_config.edit.locate import Entry
 from psa_config.edit.splice import Splice
 from psa_config import runtime_yaml
 
-REGION_FROM_CHARS = 64 * 1024
-"""Texts at least this long are verified on the edited preset's lines only."""
+REGION_FROM_CHARS = 0
+"""Texts at least this long are verified on the edited preset's lines only (when those stand alone)."""
 ABSENT = object()
 
 
