@@ -8,7 +8,7 @@
 # database and timings to $WORK (default /tmp/psa_tune_work).
 # On the device machine: carry .whl and .whl-tune (bash dev/tune_wheels.sh makes the latter), then
 #   OUT=$OUT bash dev/tune_h200.sh        (about 5-8 minutes on an H200: Triton compiles once per n and mode)
-# Usage: bash dev/tune_h200.sh   (TRIALS, BUDGET_LOCAL, BUDGET_CAPTURED, DEVICE, VIDEO override the defaults;
+# Usage: bash dev/tune_h200.sh   (TRIALS, BUDGET_LOCAL, BUDGET_CAPTURED, DEVICE, VIDEO, PART override the defaults;
 #        DEVICE=cpu VIDEO=128x96x9 TRIALS=3 checks the script on a CPU in a minute)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -50,25 +50,34 @@ tune() {  # tune NAME BUDGET ARGS...: JSON, text (table + plot + diff), PNG; wal
   echo $((SECONDS - start)) > "$WORK/$name.seconds"
 }
 
-tune local "$BUDGET_LOCAL" --data local --samples 2 --video "$VIDEO"
+PART=${PART:-all}  # local, captured or all: two calls fit the device's 10-minute limit more easily
+if [ "$PART" != captured ]; then
+  tune local "$BUDGET_LOCAL" --data local --samples 2 --video "$VIDEO"
+fi
+if [ "$PART" != local ]; then
+  start=$SECONDS
+  rm -rf "$QKV_DIR"  # a new capture each run
+  "$PY" dev/capture_tiny_wan.py --out "$QKV_DIR" --video "$VIDEO" --layers 0,1 --steps 1 --device "$DEVICE" \
+    > "$WORK/capture.txt" 2>&1
+  echo $((SECONDS - start)) > "$WORK/capture.seconds"
+  tune captured "$BUDGET_CAPTURED" --qkv "$QKV_DIR"
+fi
 
-start=$SECONDS
-rm -rf "$QKV_DIR"  # a new capture each run
-"$PY" dev/capture_tiny_wan.py --out "$QKV_DIR" --video "$VIDEO" --layers 0,1 --steps 1 --device "$DEVICE" \
-  > "$WORK/capture.txt" 2>&1
-echo $((SECONDS - start)) > "$WORK/capture.seconds"
-tune captured "$BUDGET_CAPTURED" --qkv "$QKV_DIR"
-
+section() {  # section NAME TITLE: a README section from NAME.txt (the table and plot, not the diff)
+  [ -f "$OUT/$1.txt" ] || return 0
+  echo "### $2"
+  echo; echo '```'; sed '/^--- a\//,$d' "$OUT/$1.txt"; echo '```'
+  echo; echo "![Pareto front: $1](docs/tune_h200_$1.png)   <!-- copy \$OUT/$1.png there -->"
+  echo
+}
 {
   echo "Card: ${CARD:-unknown}; $TRIALS trials per run; $(date -u +%Y-%m-%d)."
   echo
-  echo "### $MODEL on --data local (2 samples, $VIDEO, budget rel-l2 $BUDGET_LOCAL): $(cat "$WORK/local.seconds") s"
-  echo; echo '```'; sed '/^--- a\//,$d' "$OUT/local.txt"; echo '```'
-  echo; echo "![Pareto front, local data]($OUT/local.png)"
-  echo
-  echo "### $MODEL on q, k, v of a tiny random Wan transformer (capture: $(cat "$WORK/capture.seconds") s; tune: $(cat "$WORK/captured.seconds") s, budget $BUDGET_CAPTURED)"
-  echo; echo '```'; sed '/^--- a\//,$d' "$OUT/captured.txt"; echo '```'
-  echo; echo "![Pareto front, captured tensors]($OUT/captured.png)"
+  section local "$MODEL on --data local (2 samples, $VIDEO, budget rel-l2 $BUDGET_LOCAL): $(cat "$WORK/local.seconds" 2>/dev/null) s"
+  section captured "$MODEL on q, k, v of a tiny random Wan transformer (capture: $(cat "$WORK/capture.seconds" 2>/dev/null) s; tune: $(cat "$WORK/captured.seconds" 2>/dev/null) s, budget $BUDGET_CAPTURED)"
 } > "$OUT/README_snippet.md"
-for f in local.err capture.txt captured.err; do echo "== $f"; cat "$WORK/$f" 2>/dev/null; done > "$OUT/log.txt"
+{
+  "$PY" -c "import sys, torch, triton, optuna; print(sys.version.split()[0], 'torch', torch.__version__, 'triton', triton.__version__, 'optuna', optuna.__version__)"
+  for f in local.err capture.txt captured.err; do echo "== $f"; cat "$WORK/$f" 2>/dev/null; done
+} > "$OUT/log.txt" 2>&1
 cat "$OUT/README_snippet.md"
