@@ -100,6 +100,20 @@ def test_alias_bomb_is_refused_quickly() -> None:
     assert time.perf_counter() - start < 30  # a bound on runaway expansion, not a speed goal
     assert diagnostics[0].code == "PSA001"
     assert "alias" in diagnostics[0].message
+    top_key = lines[diagnostics[0].line - 1].split(":")[0]
+    assert f"`{top_key}`" in diagnostics[0].message  # located at the key whose value explodes
+
+
+def test_many_aliases_of_one_anchor_are_not_a_bomb(base_text: str) -> None:
+    ratios = "        1: [0.0, 0.4]\n        2: [0.4, 0.5]\n        4: [0.5, 0.6]\n        8: [0.6, 0.8]\n        0: [0.8, 1.0]\n"
+    head, preset = base_text.split("    psa_balanced:\n")
+    first = "    psa_balanced:\n" + preset.replace("      mask_ratios:\n", "      mask_ratios: &ratios\n")
+    copies = "".join(
+        f"    p{i}:\n" + preset.replace(ratios, "        <<: *ratios\n").replace('"Balanced."', f'"Copy {i}."') for i in range(3000)
+    )
+    source = read_source(head + first + copies, "x")
+    assert source.readable, source.diagnostics[:1]
+    assert len(source.data["Wan2.1_14b"]["attention_configs"]) == 3002
 
 
 def test_deep_nesting_is_a_located_error() -> None:
