@@ -15,6 +15,11 @@ blocks at least ``cont_tile`` rows wide) go first, through two loops of
 contiguous tiles: one block id per tile and one base row, loaded as one
 tile (a Tensor Memory Accelerator descriptor where the device has one, or
 plain offset loads); only the narrower pooled blocks are gathered row by row.
+
+Since v11 a map of levels 1 and 0 only (FlexAttention's kind of map) gets
+its own launch at D=128: the pooled and gathered loops compiled out, 64-row
+query tiles, 3 stages, and no pooled block built (the encoding pass flags the
+key blocks some row keeps at a pooled level, and only those are pooled).
 """
 
 from __future__ import annotations
@@ -288,14 +293,13 @@ def default_launch(block_m: int, head_dim: int, pooled: bool = True) -> dict[str
     return {**common, "key_tile": 64, "block_q": 128, "num_warps": 4, "num_stages": 2, "cont_tile": 64}
 
 
-def map_facts(offsets: torch.Tensor, used: torch.Tensor) -> Callable[[], tuple[bool, bool]]:
-    """Reader of ``(bad, pooled)``: a level value other than 0/1/2/4/8 somewhere; a level above 1 (``used``:
-    key blocks kept at a pooled level). On CUDA the copy to the host is queued now and the reader waits for
-    it alone, so work queued in between (the pyramid) keeps the GPU busy during the sync."""
-    facts = torch.stack([offsets[..., 5].any(), used.any()])
+def map_facts(facts: torch.Tensor) -> Callable[[], tuple[bool, bool]]:
+    """Reader of the encoding's two facts ``(bad, pooled)``: a level value other than 0/1/2/4/8 somewhere; a
+    level above 1. On CUDA the copy to the host is queued now and the reader waits for it alone, so work
+    queued in between (the pyramid) keeps the GPU busy during the sync."""
     if not facts.is_cuda:
         return lambda: (bool(facts[0]), bool(facts[1]))
-    host = torch.empty(2, dtype=torch.bool, pin_memory=True)
+    host = torch.empty(2, dtype=facts.dtype, pin_memory=True)
     host.copy_(facts, non_blocking=True)
     copied = torch.cuda.Event()
     copied.record()
@@ -339,59 +343,93 @@ def pyramid_attention_triton(
 ) -> torch.Tensor:
     """Launch the kernel on validated inputs (see :func:`psa_kernels.pyramid_attention`); ``launch``
     overrides :func:`default_launch` (keys as there)."""
-    batch, heads, seq_len, dim = q.shape
+    dim = q.shape[-1]
     unknown = set(launch) - set(default_launch(block_m, dim)) - {"num_warps", "num_stages"}
     if unknown:
         raise TypeError(f"unknown launch options: {sorted(unknown)}")
     given = {key: val for key, val in launch.items() if val is not None}
     prune = bool(given.get("prune", 1))
-    index, offsets = encode_levels(levels)
-    used = (levels > 1).any(dim=2).to(torch.int8)  # key blocks some row keeps at a pooled level
-    facts = map_facts(offsets, used)
+    for_pooled = {**default_launch(block_m, dim, pooled=True), **given}
+    for_level1 = {**default_launch(block_m, dim, pooled=False), **given}
+    batch, heads, _mq, nk = levels.shape
+    flags = torch.zeros(batch * heads * nk + 2, dtype=torch.int8, device=levels.device)
+    index, offsets = encode_levels(levels, flags)
+    used = flags[:-2]  # key blocks some row keeps at a pooled level, [B*H, Nk]
+    # the map is read on the host before the launch only where that changes the launch (D=128: a level-1 map
+    # takes another launch shape); elsewhere the bad-value check stays after the launch, as in v10
+    facts = map_facts(flags[-2:]) if prune and for_pooled != for_level1 else None
     # pruning pools only the blocks in use (none for a level-1 map); the sync below overlaps this launch
     pk, pv = pyramid(k, v, block_n, used=used if prune else None)
-    # one sync before the attention launch (v10 had it after): its launch shape depends on whether the map pools
-    bad, pooled = facts()
-    if bad:
-        found = levels[(levels != 0) & (levels != 1) & (levels != 2) & (levels != 4) & (levels != 8)]
-        raise ValueError(f"levels may only hold (0, 1, 2, 4, 8), found {int(found[0])}")
-    level1_only = prune and not pooled
-    opts = {**default_launch(block_m, dim, pooled=not level1_only), **given}
-    out = torch.empty_like(q)
-    block_q = min(block_m, opts["block_q"])
-    n_q_tiles = math.ceil(seq_len / block_q)
+    plan = _plan(q, k, v, pk, pv, for_pooled, block_m, block_n)  # prepared before the sync
+    level1_only = False
+    if facts is not None:
+        bad, pooled = facts()
+        if bad:
+            _raise_bad_levels(levels)
+        if not pooled:
+            level1_only = True
+            plan = _plan(q, k, v, pk, pv, for_level1, block_m, block_n, reuse=plan)
+    out = _launch(q, k, v, pk, pv, index, offsets, levels, plan, block_m, block_n, sm_scale, causal, level1_only)
+    if facts is None and bool(offsets[..., 5].any()):
+        _raise_bad_levels(levels)
+    return out
+
+
+def _raise_bad_levels(levels: torch.Tensor) -> None:
+    found = levels[(levels != 0) & (levels != 1) & (levels != 2) & (levels != 4) & (levels != 8)]
+    raise ValueError(f"levels may only hold (0, 1, 2, 4, 8), found {int(found[0])}")
+
+
+def _plan(q, k, v, pk, pv, opts: dict[str, int], block_m: int, block_n: int,  # noqa: ANN001 - tensors
+          reuse: dict | None = None) -> dict:
+    """Launch shape and load path of ``opts``: query tile, contiguous levels, descriptors (reused from
+    ``reuse`` where its contiguous tile and load mode are the same)."""
+    batch, heads, seq_len, _dim = q.shape
     mode = opts["contiguous"]
     ctile = min(block_n, opts["cont_tile"])
-    # levels whose blocks (n/l rows) hold whole contiguous tiles: 0..4
-    cont_levels = sum(1 for s in range(4) if block_n >> s >= ctile) if mode else 0
     if mode == 2 and not _tma_ok((q, k, v), seq_len, ctile):
         mode = 1
-    descriptors = (k, v, pk, pv)
-    if mode == 2:
+    if reuse is not None and (reuse["mode"], reuse["ctile"]) == (mode, ctile):
+        descriptors = reuse["descriptors"]
+    elif mode == 2:
         full = batch * heads * seq_len
-        kd, vd = row_descriptor(k, full, ctile), row_descriptor(v, full, ctile)
-        descriptors = (kd, vd, row_descriptor(pk, pk.shape[0] * pk.shape[1], ctile),
+        descriptors = (row_descriptor(k, full, ctile), row_descriptor(v, full, ctile),
+                       row_descriptor(pk, pk.shape[0] * pk.shape[1], ctile),
                        row_descriptor(pv, pv.shape[0] * pv.shape[1], ctile))
-    order = longest_first(offsets, block_n, block_m // block_q) if opts["ordered"] else offsets
+    else:
+        descriptors = (k, v, pk, pv)
+    block_q = min(block_m, opts["block_q"])
+    # levels whose blocks (n/l rows) hold whole contiguous tiles: 0..4
+    cont_levels = sum(1 for s in range(4) if block_n >> s >= ctile) if mode else 0
+    return {"opts": opts, "mode": mode, "ctile": ctile, "descriptors": descriptors, "block_q": block_q,
+            "n_q_tiles": math.ceil(seq_len / block_q), "cont_levels": cont_levels}
+
+
+def _launch(q, k, v, pk, pv, index, offsets, levels, plan: dict, block_m: int, block_n: int,  # noqa: ANN001
+            sm_scale: float, causal: bool, level1_only: bool) -> torch.Tensor:
+    batch, heads, seq_len, dim = q.shape
+    opts, n_q_tiles = plan["opts"], plan["n_q_tiles"]
+    out = torch.empty_like(q)
+    order = longest_first(offsets, block_n, block_m // plan["block_q"]) if opts["ordered"] else offsets
     _pyramid_fwd[(n_q_tiles * batch * heads,)](
-        q, k, v, pk, pv, index, offsets, out, *descriptors,
+        q, k, v, pk, pv, index, offsets, out, *plan["descriptors"],
         sm_scale * LOG2E, seq_len, heads, levels.shape[2], levels.shape[3], levels.shape[3] * block_n,
         q.stride(0), q.stride(1), q.stride(2),
         k.stride(0), k.stride(1), k.stride(2),
         v.stride(0), v.stride(1), v.stride(2),
         out.stride(0), out.stride(1), out.stride(2),
-        BLOCK_Q=block_q, QUERY_BLOCK=block_m, LOG2_N=int(math.log2(block_n)),
+        BLOCK_Q=plan["block_q"], QUERY_BLOCK=block_m, LOG2_N=int(math.log2(block_n)),
         TILE=opts["key_tile"], HEAD_DIM=dim, CAUSAL=causal,
         PRECISION="ieee" if q.dtype == torch.float32 else "tf32",
         PREFETCH=bool(opts["prefetch"]), K_ROWS=bool(opts["k_rows"]),
-        CONT_LEVELS=cont_levels, LOG2_C=int(math.log2(ctile)), TMA=mode == 2,
+        CONT_LEVELS=plan["cont_levels"], LOG2_C=int(math.log2(plan["ctile"])), TMA=plan["mode"] == 2,
         # a loop given no depth of its own takes the kernel's: an explicit per-loop depth changes how Triton
         # shares shared memory between the three loops (v11 notes: 3 stages on every loop explicitly lost 40%)
         FUSED_ACC=bool(opts["fused_acc"]), STAGES_1=opts["stages_l1"] or None,
         STAGES_P=opts["stages_pooled"] or None, STAGES_G=opts["stages_gather"] or None,
         WS=bool(opts["warp_specialize"]), ORDERED=bool(opts["ordered"]), ORDER=order, n_q_tiles=n_q_tiles,
         # level 1 alone goes through the contiguous loop only when level 1 is contiguous (mode > 0)
-        LEVEL1_ONLY=level1_only and cont_levels > 0,
+        LEVEL1_ONLY=level1_only and plan["cont_levels"] > 0,
         num_warps=opts["num_warps"], num_stages=opts["num_stages"],
     )
     return out

@@ -12,8 +12,12 @@ import triton.language as tl
 
 
 @triton.jit
-def _encode_row(LEVELS, IDX, OFF, n_key_blocks, NK_POW2: tl.constexpr):
-    """Counting sort of one row by level: block indices of level 1, then 2, 4, 8; offsets in OFF."""
+def _encode_row(LEVELS, IDX, OFF, FLAGS, n_key_blocks, query_blocks, NK_POW2: tl.constexpr, MARK: tl.constexpr):
+    """Counting sort of one row by level: block indices of level 1, then 2, 4, 8; offsets in OFF.
+
+    ``MARK``: also flag in FLAGS ``[B*H*Nk + 2]`` (zeroed) the key blocks kept at a pooled level, per (b, h),
+    and in its last two entries whether any value was bad and whether any level was pooled (plain stores of 1:
+    every writer writes the same value)."""
     row = tl.program_id(0).to(tl.int64)
     j = tl.arange(0, NK_POW2)
     ok = j < n_key_blocks
@@ -31,18 +35,28 @@ def _encode_row(LEVELS, IDX, OFF, n_key_blocks, NK_POW2: tl.constexpr):
     tl.store(off_row + 4, base)
     # values other than 0/1/2/4/8 are skipped above; count them so the caller can raise
     bad = ok & (lv != 0) & (lv != 1) & (lv != 2) & (lv != 4) & (lv != 8)
-    tl.store(off_row + 5, tl.sum(bad.to(tl.int32), 0))
+    n_bad = tl.sum(bad.to(tl.int32), 0)
+    tl.store(off_row + 5, n_bad)
+    if MARK:
+        pooled = ok & ((lv == 2) | (lv == 4) | (lv == 8))
+        tl.store(FLAGS + (row // query_blocks) * n_key_blocks + j, tl.full([NK_POW2], 1, tl.int8), mask=pooled)
+        facts = FLAGS + (tl.num_programs(0) // query_blocks) * n_key_blocks  # after the B*H*Nk block flags
+        tl.store(facts, 1, mask=n_bad > 0)
+        tl.store(facts + 1, 1, mask=tl.sum(pooled.to(tl.int32), 0) > 0)
 
 
-def encode_levels(levels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def encode_levels(levels: torch.Tensor, flags: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """``(index [B, H, Mq, Nk] int32, offsets [B, H, Mq, 8] int32)``: level l's blocks are
     ``index[..., offsets[s]:offsets[s + 1]]`` with ``l = 2**s``; entries past ``offsets[4]`` are unused;
-    ``offsets[..., 5]`` counts the row's values other than 0/1/2/4/8 (treated as skipped)."""
+    ``offsets[..., 5]`` counts the row's values other than 0/1/2/4/8 (treated as skipped).
+
+    ``flags`` (int8, zeroed, ``B*H*Nk + 2``) also receives the key blocks kept at a pooled level (``[B, H, Nk]``
+    flattened) and two facts: any bad value, any pooled level."""
     batch, heads, mq, nk = levels.shape
     index = torch.empty(levels.shape, dtype=torch.int32, device=levels.device)
     offsets = torch.empty((batch, heads, mq, 8), dtype=torch.int32, device=levels.device)
-    _encode_row[(batch * heads * mq,)](levels.contiguous(), index, offsets, nk,
-                                       NK_POW2=triton.next_power_of_2(nk))
+    _encode_row[(batch * heads * mq,)](levels.contiguous(), index, offsets, index if flags is None else flags, nk, mq,
+                                       NK_POW2=triton.next_power_of_2(nk), MARK=flags is not None)
     return index, offsets
 
 

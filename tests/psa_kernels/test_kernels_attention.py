@@ -151,11 +151,15 @@ def test_map_facts_reads_bad_values_and_pooling(device_name: str) -> None:
         pytest.skip("needs CUDA")
 
     def facts(levels: torch.Tensor) -> tuple[bool, bool]:
-        levels = levels.to(device_name)
-        return map_facts(encode_levels(levels)[1], (levels > 1).any(dim=2))()
+        flags = torch.zeros(levels.shape[1] * levels.shape[3] + 2, dtype=torch.int8, device=device_name)
+        encode_levels(levels.to(device_name), flags)
+        pooled_blocks = ((levels == 2) | (levels == 4) | (levels == 8)).any(dim=2)  # [B, H, Nk]
+        assert torch.equal(flags[:-2].cpu(), pooled_blocks.reshape(-1).to(torch.int8))
+        return map_facts(flags[-2:])()
 
-    levels = torch.tensor([[[[1, 0, 1], [0, 0, 0]]]], dtype=torch.int8)
-    assert facts(levels) == (False, False)
+    levels = torch.tensor([[[[1, 0, 1], [0, 0, 0]], [[2, 0, 0], [0, 0, 4]]]], dtype=torch.int8)  # [1, 2, 2, 3]
+    assert facts(levels[:, :1]) == (False, False)
+    assert facts(levels) == (False, True)
     levels[0, 0, 1, 2] = 8
     assert facts(levels) == (False, True)
     levels[0, 0, 0, 0] = 3
