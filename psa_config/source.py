@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from yaml.error import MarkedYAMLError, YAMLError
+from yaml.reader import ReaderError
 from yaml.nodes import Node
 
 from psa_config.diagnostics import Diagnostic
@@ -30,6 +31,8 @@ from psa_config.source_walk import AliasExpansionLimit, NodeInventory, Recursive
 __all__ = ["Path", "SourceDocument", "Span", "read_source", "suppressions"]
 
 CANNOT_LOAD = "the runtime cannot load this file: yaml.safe_load fails"
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""What PyYAML counts as a line break."""
 
 
 def read_source(text: str, path: str) -> SourceDocument:
@@ -53,6 +56,9 @@ def _compose(document: SourceDocument) -> Node | None:
         root = compose(document.text)
     except MarkedYAMLError as exc:
         _unreadable(document, _marked_error(document.path, document.text, exc))
+        return None
+    except ReaderError as exc:
+        _unreadable(document, _reader_error(document.path, document.text, exc))
         return None
     except (YAMLError, ValueError, UnicodeError) as exc:
         _unreadable(document, make_diagnostic("yaml-syntax", document.path, Span(1, 1), _one_line(str(exc))))
@@ -126,6 +132,16 @@ def _unreadable(document: SourceDocument, diagnostic: Diagnostic) -> None:
     document.key_spans.clear()
     document.value_spans.clear()
     document.diagnostics = [diagnostic]
+
+
+def _reader_error(path: str, text: str, exc: ReaderError) -> Diagnostic:
+    """A character YAML forbids, at its line and column (PyYAML gives only its index)."""
+    before = text[: exc.position]
+    breaks = list(_LINE_BREAK.finditer(before))
+    column = exc.position - (breaks[-1].end() if breaks else 0) + 1
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    message = f"the character U+{ord(character):04X} is not allowed in YAML (the runtime's reader stops here)"
+    return make_diagnostic("yaml-syntax", path, Span(len(breaks) + 1, column), message, fix="delete the character or quote it as an escape in a double-quoted string")
 
 
 def _too_deep(path: str) -> Diagnostic:

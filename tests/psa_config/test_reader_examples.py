@@ -187,3 +187,13 @@ def test_a_large_valid_file_is_read_without_a_node_limit(merged: bool) -> None:
     assert source.readable, source.diagnostics[:1]
     assert len(source.data["W"]["attention_configs"]) == 1700
     assert source.data["W"]["attention_configs"]["p1699"]["mask_ratios"][0] == [0.8, 1.0]
+
+
+@pytest.mark.parametrize("character", ["\x07", "\x1b", "\x0c", "\ud800", "\ufffe"])
+def test_a_character_yaml_forbids_is_located(base_text: str, character: str) -> None:
+    text = edited(base_text, '"Balanced."', f'"Bal{character}anced."')
+    with pytest.raises(yaml.reader.ReaderError):
+        yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - the runtime's safe loader
+    line_number, line = next((n, line) for n, line in enumerate(text.split("\n"), 1) if character in line)
+    found = [(d.code, d.line, d.column) for d in check_text(text)]
+    assert found == [("PSA001", line_number, line.index(character) + 1)]
