@@ -151,7 +151,8 @@ def damage(draw: st.DrawFn, text: str) -> str:
             line = line[:position] + "\t" + line[position:]
     else:
         position = draw(st.integers(0, len(line)))
-        line = line[:position] + draw(st.sampled_from(["?", ":", "[", "{", "|#", "!", "&", "*", "'", "-"])) + line[position:]
+        inserted = draw(st.sampled_from(["?", ":", "[", "{", "|#", "!", "&", "*", "'", "-", "\u00e9", "\x07", "\ufeff"]))
+        line = line[:position] + inserted + line[position:]
     lines[index] = line
     return "\n".join(lines)
 
@@ -182,8 +183,11 @@ def test_checker_data_is_what_safe_load_returns(text: str) -> None:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     if mark is not None:
         assert (mark.line + 1, mark.column + 1) in load_failures
+    elif isinstance(error, yaml.reader.ReaderError):  # a forbidden character: PyYAML gives its index
+        line = text[: error.position].count("\n") + 1
+        assert (line, error.position - text.rfind("\n", 0, error.position)) in load_failures
     else:  # a scalar constructor's bare exception: located at the tagged scalar
-        assert load_failures and "!" in text.splitlines()[load_failures[0][0] - 1]
+        assert load_failures and "!" in text.split("\n")[load_failures[0][0] - 1]
 
 
 PIECES = [
