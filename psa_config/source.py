@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from yaml.error import MarkedYAMLError, YAMLError
-from yaml.reader import ReaderError
 from yaml.nodes import Node
+from yaml.reader import ReaderError
 
 from psa_config.diagnostics import Diagnostic
 from psa_config.rules.registry import make_diagnostic
@@ -141,7 +141,8 @@ def _reader_error(path: str, text: str, exc: ReaderError) -> Diagnostic:
     column = exc.position - (breaks[-1].end() if breaks else 0) + 1
     character = exc.character if isinstance(exc.character, str) else chr(exc.character)
     message = f"the character U+{ord(character):04X} is not allowed in YAML (the runtime's reader stops here)"
-    return make_diagnostic("yaml-syntax", path, Span(len(breaks) + 1, column), message, fix="delete the character or quote it as an escape in a double-quoted string")
+    fix = "delete the character, or write it as an escape (`\\x07`) inside double quotes"
+    return make_diagnostic("yaml-syntax", path, Span(len(breaks) + 1, column), message, fix=fix)
 
 
 def _too_deep(path: str) -> Diagnostic:
@@ -154,7 +155,7 @@ def _marked_error(path: str, text: str, exc: MarkedYAMLError, *, prefix: str = "
     parts = [part for part in (exc.context, exc.problem) if part]
     message = prefix + ("; ".join(parts) if parts else "malformed YAML")
     if (mark is not None and text[mark.index : mark.index + 1] == "\t") or "'\\t'" in message:
-        message += " (a tab: the runtime's reader accepts tabs only inside quotes and comments, use spaces)"
+        message += " (a tab: the runtime's reader takes tabs only inside quotes, block scalars and comments; use spaces)"
     return make_diagnostic("yaml-syntax", path, span, _one_line(message), fix=fix)
 
 
