@@ -23,9 +23,9 @@ is ``torch.sort(stable=True)``'s. Longer rows (over ``THRESHOLD_SORT_KEYS``
 for ``thresholdbound``) sort with ``torch.sort``. The cumulative sum stays
 ``torch.cumsum`` over the sorted scores, the reference's own op, and the walk
 divides by the row's total with IEEE rounding (``tl.div_rn``), so every
-threshold count compares the same float32 shares as the reference. Elsewhere (CPU without the
-interpreter, other dtypes, rows longer than ``MAX_TRITON_KEYS``) the PyTorch
-path runs.
+threshold count compares the same float32 shares as the reference. Elsewhere
+(CPU without the interpreter, other dtypes, rows longer than
+``MAX_TRITON_KEYS``) the PyTorch path runs.
 """
 
 from __future__ import annotations
@@ -192,14 +192,13 @@ def _threshold_ranks(sorted_scores: torch.Tensor, preset: PsaPreset) -> torch.Te
         stop = previous + torch.where(previous + up > nk, length // multiple * multiple, up)
         ends.append(stop)
         previous = stop
-    ranks = torch.arange(nk, device=shares.device)
-    by_rank = torch.zeros(shares.shape, dtype=torch.int8, device=shares.device)
-    start = torch.zeros_like(previous)
-    for (level, _start, _end), stop in zip(walk, ends):
-        inside = (ranks >= start[..., None]) & (ranks < stop[..., None])
-        by_rank = torch.where(inside, torch.tensor(level, dtype=torch.int8, device=shares.device), by_rank)
-        start = stop
-    return by_rank
+    if not ends:
+        return torch.zeros(shares.shape, dtype=torch.int8, device=shares.device)
+    # ends never decrease along the walk: a rank's interval is the number of ends at or below it
+    ranks = torch.arange(nk, device=shares.device).expand(shares.shape).contiguous()
+    interval = torch.searchsorted(torch.stack(ends, dim=-1).contiguous(), ranks, right=True)
+    walk_levels = torch.tensor([level for level, _, _ in walk] + [0], dtype=torch.int8, device=shares.device)
+    return walk_levels[interval]
 
 
 if triton is not None:

@@ -174,7 +174,8 @@ def _sta_warnings(preset: PsaPreset, grid: Grid) -> list[LayoutWarning]:
     if preset.tile_size is None:
         return [LayoutWarning("sta-tile", "STA rearrangement needs tile_size [depth, height, width]; none is set")]
     sides = {"depth": grid.depth, "height": grid.height, "width": grid.width}
-    bad = [f"{name} {side} % {tile} = {side % tile}" for (name, side), tile in zip(sides.items(), preset.tile_size) if side % tile]
+    pairs = zip(sides.items(), preset.tile_size)
+    bad = [f"{name} {side} % {tile} = {side % tile}" for (name, side), tile in pairs if side % tile]
     if not bad:
         return []
     return [
