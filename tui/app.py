@@ -10,6 +10,7 @@ from typing import Any
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Tree
@@ -126,15 +127,24 @@ class PsaConfigApp(StructureActions, App[int]):
             if self._wanted is None:
                 return
             (target, focus_field), self._wanted = self._wanted, None
-            form = self.query_one(PresetForm)
-            await form.build_psa_page()  # once, after the first screen; a no-op afterwards
-            focused = self.focused
-            keep_focus = focused.id if focused is not None and form in focused.ancestors else None
-            await self._fill_form(form, target)
-            if focus_field and form.focus_field(focus_field):
-                return
-            if keep_focus and form.query(f"#{keep_focus}"):
-                form.query_one(f"#{keep_focus}").focus()
+            try:
+                await self._redraw(target, focus_field)
+            except NoMatches:
+                form = self.query(PresetForm)
+                if form and form.first().display:  # display is False once the form is being torn down
+                    raise
+                # the app closed while the form was being built: nothing left to draw
+
+    async def _redraw(self, target: Target | None, focus_field: str | None) -> None:
+        form = self.query_one(PresetForm)
+        await form.build_psa_page()  # once, after the first screen; a no-op afterwards
+        focused = self.focused
+        keep_focus = focused.id if focused is not None and form in focused.ancestors else None
+        await self._fill_form(form, target)
+        if focus_field and form.focus_field(focus_field):
+            return
+        if keep_focus and form.query(f"#{keep_focus}"):
+            form.query_one(f"#{keep_focus}").focus()
 
     async def _fill_form(self, form: PresetForm, target: Target | None) -> None:
         if not self.session.readable:

@@ -18,8 +18,7 @@ def model_lines(session: Session, model: str) -> list[str]:
         f"presets      {escape(', '.join(session.presets(model)) or 'none')}",
         f"diagnostics  {errors} error(s), {len(diagnostics) - errors} warning(s)",
         "",
-        "[dim]In the tree: n new preset, m new model; on this model c copies it,",
-        "r renames it, x deletes it.[/]",
+        "[dim]In the tree: n adds a preset, m a model; on this model c copies it, r renames it, x deletes it.[/]",
     ]
 
 

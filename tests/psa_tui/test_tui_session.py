@@ -74,7 +74,8 @@ def test_crlf_is_read_as_is(tmp_path: Path) -> None:
     [
         (lambda p: p / "missing.yaml", "no such file"),
         (lambda p: p, "is a directory"),
-        (lambda p: (p / "bin.yaml").write_bytes(b"\xff\xfe\x41") and p / "bin.yaml", "not UTF-8"),
+        (lambda p: (p / "bin.yaml").write_bytes(b"a: \xff\x41\n") and p / "bin.yaml", "not UTF-8"),
+        (lambda p: (p / "wide.yaml").write_bytes(b"\xff\xfea\x00") and p / "wide.yaml", "UTF-16"),
     ],
 )
 def test_unreadable_input_is_a_clear_error(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]

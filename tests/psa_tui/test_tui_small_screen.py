@@ -251,3 +251,19 @@ async def test_save_is_refused_by_the_engine_unless_forced(config_path: Path, mo
         await settle(app, pilot)
         assert config_path.read_text() == before and app.session.dirty
         assert any(n.title == "Not saved" for n in app._notifications)
+
+
+async def test_an_edit_low_in_the_form_keeps_its_place(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await select(app, pilot, TOPK)
+        warmup = app.query_one("#field-warmup-steps", Input)
+        warmup.focus()
+        await settle(app, pilot)
+        before = app.query_one(PresetForm).scroll_y
+        assert before > 0
+        await pilot.press("ctrl+a", "ctrl+k", "9", "enter")
+        await settle(app, pilot)
+        assert app.session.dirty
+        assert app.focused is app.query_one("#field-warmup-steps") and visible_in_form(app, app.focused)
+        assert app.query_one(PresetForm).scroll_y == before

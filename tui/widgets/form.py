@@ -73,6 +73,8 @@ class PresetForm(VerticalScroll):
         self._rows: list[tuple[FieldSpec, Widget, Label]] = []
         """(spec, editing widget, hint) per field of the psa page, so a redraw needs no queries."""
         self._model_rows: list[tuple[FieldSpec, Widget, Label]] = []
+        self._shown: str | None = None
+        """The title shown: the form scrolls back to the top only when another preset or model is shown."""
         self._reported: tuple[str | None, str] | None = None
         """The last invalid (widget, text) reported, so enter and leaving the field report it once."""
 
@@ -120,8 +122,7 @@ class PresetForm(VerticalScroll):
     async def show_psa(self, title: str, preset: dict[str, Any]) -> None:
         await self.build_psa_page()
         self.preset = preset
-        self.border_title = f"{title} (psa)"
-        self._show_page(self._psa_page)
+        self._show_page(self._psa_page, f"{title} (psa)")
         for spec, widget, hint in self._rows:
             value = lookup(preset, spec.key)
             set_widget_value(widget, spec, value)
@@ -132,8 +133,7 @@ class PresetForm(VerticalScroll):
         """The model's own fields (default preset, geometry, text length) and a summary below."""
         await self.build_psa_page()
         self.section = section
-        self.border_title = f"{title} (model)"
-        self._show_page(self._model_page)
+        self._show_page(self._model_page, f"{title} (model)")
         for spec, widget, hint in self._model_rows:
             value = lookup(section, spec.key)
             if spec.key == DEFAULT_ATTENTION and isinstance(widget, Select):
@@ -150,18 +150,20 @@ class PresetForm(VerticalScroll):
     async def show_text(self, title: str, lines: list[str]) -> None:
         """A read-only page: a dense preset, a malformed file or a message."""
         self.preset = {}
-        self.border_title = title
-        self._show_page(None)
+        self._show_page(None, title)
         page = self.query_one("#text-page", Static)
         page.update("\n".join(lines))
         page.display = True
 
-    def _show_page(self, shown: Vertical | None) -> None:
+    def _show_page(self, shown: Vertical | None, title: str) -> None:
+        self.border_title = title
         for page in (self._psa_page, self._model_page):
             if page is not None:
                 page.display = page is shown
         self.query_one("#text-page").display = shown is None
-        self.scroll_home(animate=False)
+        if title != self._shown:  # another preset or model: start at its top; the same one keeps its place
+            self._shown = title
+            self.scroll_home(animate=False, immediate=True)
 
     # --- moving around -----------------------------------------------------
 
