@@ -44,7 +44,7 @@ KEYS = ["type", "mask_ratios", "warmup_steps", "block_size", "m", "n", "tile_n",
 
 
 @dataclass
-class Ctx:
+class DefinedAnchors:
     """What the text so far defines: anchor names usable by aliases and merges."""
 
     anchors: list[str]
@@ -68,63 +68,63 @@ def scalar_text(draw: st.DrawFn) -> str:
     return value
 
 
-def flow_value(draw: st.DrawFn, ctx: Ctx, depth: int) -> str:
+def flow_value(draw: st.DrawFn, defined: DefinedAnchors, depth: int) -> str:
     kind = draw(st.sampled_from(["scalar", "scalar", "seq", "map", "alias"] if depth < 2 else ["scalar"]))
-    if kind == "alias" and ctx.anchors:
-        return "*" + draw(st.sampled_from(ctx.anchors))
+    if kind == "alias" and defined.anchors:
+        return "*" + draw(st.sampled_from(defined.anchors))
     if kind == "seq":
         items = draw(st.lists(st.just(None), max_size=3))
-        return "[" + ", ".join(flow_value(draw, ctx, depth + 1) for _ in items) + "]"
+        return "[" + ", ".join(flow_value(draw, defined, depth + 1) for _ in items) + "]"
     if kind == "map":
         keys = draw(st.lists(st.sampled_from(KEYS), max_size=3))
-        return "{" + ", ".join(f"{key}: {flow_value(draw, ctx, depth + 1)}" for key in keys) + "}"
+        return "{" + ", ".join(f"{key}: {flow_value(draw, defined, depth + 1)}" for key in keys) + "}"
     return scalar_text(draw)
 
 
-def merge_line(draw: st.DrawFn, ctx: Ctx) -> str | None:
-    pool = ctx.anchors if not ctx.mapping_anchors or draw(st.integers(0, 9)) == 0 else ctx.mapping_anchors
+def merge_line(draw: st.DrawFn, defined: DefinedAnchors) -> str | None:
+    pool = defined.anchors if not defined.mapping_anchors or draw(st.integers(0, 9)) == 0 else defined.mapping_anchors
     if not pool:
         return None
     chosen = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3))
     return "<<: *" + chosen[0] if len(chosen) == 1 else "<<: [" + ", ".join("*" + name for name in chosen) + "]"
 
 
-def block_mapping(draw: st.DrawFn, ctx: Ctx, indent: int, depth: int) -> list[str]:
+def block_mapping(draw: st.DrawFn, defined: DefinedAnchors, indent: int, depth: int) -> list[str]:
     """Lines of a block mapping: keys (duplicates allowed), merges, nested blocks, flow values."""
     pad = " " * indent
     lines: list[str] = []
     for key in draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=5)):
         choice = draw(st.sampled_from(["flow", "flow", "flow", "block", "merge", "anchored"]))
-        if choice == "merge" and (line := merge_line(draw, ctx)) is not None:
+        if choice == "merge" and (line := merge_line(draw, defined)) is not None:
             lines.append(pad + line)
         if choice == "block" and depth < 3:
             lines.append(f"{pad}{key}:")
-            lines += block_mapping(draw, ctx, indent + 2, depth + 1)
+            lines += block_mapping(draw, defined, indent + 2, depth + 1)
         elif choice == "anchored":
-            name = ctx.new_anchor()
-            value = flow_value(draw, Ctx(anchors=[]), 1)
+            name = defined.new_anchor()
+            value = flow_value(draw, DefinedAnchors(anchors=[]), 1)
             lines.append(f"{pad}{key}: &{name} {value}")
-            ctx.anchors.append(name)
+            defined.anchors.append(name)
             if value.startswith("{"):
-                ctx.mapping_anchors.append(name)
+                defined.mapping_anchors.append(name)
         else:
-            lines.append(f"{pad}{key}: {flow_value(draw, ctx, 0)}")
+            lines.append(f"{pad}{key}: {flow_value(draw, defined, 0)}")
     return lines
 
 
 @st.composite
 def config_texts(draw: st.DrawFn) -> str:
     """An attention-config-like file, sometimes damaged (a tab, a stray indicator)."""
-    ctx = Ctx(anchors=[])
+    defined = DefinedAnchors(anchors=[])
     lines: list[str] = []
     for _ in range(draw(st.integers(0, 2))):
-        name = ctx.new_anchor()
+        name = defined.new_anchor()
         lines.append(f"_{name}: &{name}")
-        lines += block_mapping(draw, ctx, 2, 2)
-        ctx.anchors.append(name)
-        ctx.mapping_anchors.append(name)
+        lines += block_mapping(draw, defined, 2, 2)
+        defined.anchors.append(name)
+        defined.mapping_anchors.append(name)
     lines += ["Wan2.1_14b:", "  default_attention: p", "  attention_configs:", "    p:"]
-    lines += block_mapping(draw, ctx, 6, 0)
+    lines += block_mapping(draw, defined, 6, 0)
     lines = [line + draw(st.sampled_from(["", "", "", "  # note"])) for line in lines]
     return damage(draw, "\n".join(lines) + "\n")
 
