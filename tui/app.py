@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -231,7 +232,7 @@ class PsaConfigApp(StructureActions, App[int]):
             if isinstance(exc, SharedValueError):
                 self._offer_anchor_edit(str(exc), anchored)
             else:
-                self.notify(str(exc), title="Edit refused", severity="error", timeout=8)
+                self.notify(self._locate_words(str(exc)), title="Edit refused", severity="error", timeout=8)
                 self._sync_form()
             return False
         for note in self.session.notes:
@@ -239,6 +240,13 @@ class PsaConfigApp(StructureActions, App[int]):
         if changed:
             self._show_session(select)
         return changed
+
+    def _locate_words(self, message: str) -> str:
+        """Say which text a line number in ``message`` counts in: the file on disk, or the unsaved text."""
+        if re.search(r"\bline \d", message) is None:
+            return message
+        where = "the unsaved text in this editor" if self.session.dirty else "the file on disk"
+        return f"{message} (line numbers of {where})"
 
     def _offer_anchor_edit(self, message: str, anchored: Callable[[], bool] | None) -> None:
         self._sync_form()

@@ -289,3 +289,13 @@ async def test_save_includes_the_value_still_being_typed(config_path: Path) -> N
         await pilot.pause()
         assert type(app.screen).__name__ == "DiffScreen"
         assert "8: [0.15, 0.30]" in app.screen.diff  # type: ignore[attr-defined]
+
+
+async def test_refusal_line_numbers_say_which_text(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app._locate_words("no line here") == "no line here"
+        assert app._locate_words("bad value at line 12").endswith("(line numbers of the file on disk)")
+        app.session.set_value(TOPK.model, TOPK.preset, "warmup_steps", 3)
+        assert app._locate_words("bad value at line 12").endswith("(line numbers of the unsaved text in this editor)")

@@ -35,6 +35,8 @@ class DiffScreen(ModalScreen[str]):
         with Vertical(classes="dialog wide"):
             yield Label(self.summary(), classes="question")
             with VerticalScroll(id="diff-view"):
+                if self.new_errors:
+                    yield Label("New errors (lines of the text after these changes):", classes="error-line")
                 for d in self.new_errors:
                     yield Label(f"[red]line {d.line}:{d.column} {escape(d.code)}[/] {escape(d.message)}", classes="error-line")
                 yield Static(colour_diff(self.diff or "(no changes)"), id="diff-text")
