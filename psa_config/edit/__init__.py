@@ -21,17 +21,25 @@ Public API::
     doc = doc.rename_preset(model, old, new)             # default_attention follows
     doc = doc.set_default(model, preset)
     doc = doc.add_model(name, template=None)             # template: a model name to copy
+    doc = doc.remove_model(name); doc = doc.rename_model(old, new)
     doc.changed_lines   # 1-based line ranges (of doc.text) the last operation wrote
+    doc.regions         # (old_start, old_end, new_start, new_end) spans changed since from_text
     doc.notes           # messages about the last operation (e.g. "edited the anchor &bs ...")
     doc.models(), doc.presets(model), doc.default_preset(model)
     doc.position(model, preset=None, key=None) -> (line, column)   # 1-based
 
     typed_value("preset", "block_size.n", "64") -> 64    # CLI/TUI text -> typed value (EditError if bad)
     validate(doc, original_text) -> SaveResult           # diagnostics + errors the edit introduced
-    save(doc, path, original_text=text, force=False) -> SaveResult   # atomic, checked; raises
-        RefusedError (new errors) / FileChangedError (file changed on disk)
+    save(doc, path, original_text=text, force=False, break_links=False) -> SaveResult
+        # locked, re-verified before the rename, owner/mode kept; raises RefusedError (new errors),
+        # FileChangedError (file changed on disk), WriteError (read-only, hard links, permissions)
     read_text(path) -> str                               # exact text (CRLF kept); UnreadableInputError
-    unified_diff(old_text, new_text, path) -> str
+    unified_diff(old_text, new_text, path, regions=doc.regions) -> str   # only the changed lines are compared
+
+Every ``set_value``/``remove_value`` and preset copy, rename and removal is
+verified by re-reading the edited text with the runtime's reader (the value,
+types included) before the new document is returned; a key written twice in
+a mapping the edit goes through raises ``DuplicateKeyError``.
 
 Values reached through an alias or a ``<<`` merge are shared: editing them
 raises ``SharedValueError`` unless the document was made with
@@ -45,6 +53,7 @@ from __future__ import annotations
 from psa_config.edit.diff import unified_diff
 from psa_config.edit.document import Document
 from psa_config.edit.errors import (
+    DuplicateKeyError,
     EditError,
     FileChangedError,
     MalformedYamlError,
@@ -52,10 +61,11 @@ from psa_config.edit.errors import (
     SharedValueError,
 )
 from psa_config.edit.values import parse_value, typed_value
-from psa_config.edit.writing import SaveResult, read_text, save, validate
+from psa_config.edit.writing import SaveResult, WriteError, read_text, save, validate
 
 __all__ = [
     "Document",
+    "DuplicateKeyError",
     "EditError",
     "FileChangedError",
     "MalformedYamlError",
@@ -68,4 +78,5 @@ __all__ = [
     "typed_value",
     "unified_diff",
     "validate",
+    "WriteError",
 ]

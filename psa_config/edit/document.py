@@ -8,7 +8,7 @@ from functools import cached_property
 
 from yaml.nodes import Node
 
-from psa_config.edit import focus, locate, models, operations, verify
+from psa_config.edit import focus, locate, models, operations, templates, verify
 from psa_config.edit.diff import Region, compose_regions
 from psa_config.edit.formatting import Value
 from psa_config.edit.setting import Context
@@ -109,6 +109,18 @@ class Document:
 
         return check
 
+    def _copy_check(self, model: str, name: str, source: str | None) -> Check:
+        """Re-read the edited text: preset ``name`` must hold ``source``'s value (or the template's)."""
+
+        def check(ctx: Context, change: Change, text: str) -> None:
+            if source is None:
+                expected = templates.psa_preset()
+            else:
+                expected = verify.preset_value(ctx.text, ctx.root, model, source)
+            verify.check_preset(text, model, name, expected)
+
+        return check
+
     def set_value(self, model: str, preset: str, key: str, value: Value) -> Document:
         """Set a preset field; ``key`` is dotted: ``block_size.n``, ``mask_ratios.8``, ``mask_ratios``.
 
@@ -136,19 +148,26 @@ class Document:
 
     def add_preset(self, model: str, name: str, from_preset: str | None = None) -> Document:
         """Append a preset: a copy of ``from_preset`` (text and comments) or the template."""
-        return self._apply(lambda c: operations.add_preset(c, model, name, from_preset))
+        return self._apply(
+            lambda c: operations.add_preset(c, model, name, from_preset), self._copy_check(model, name, from_preset)
+        )
 
     def duplicate_preset(self, model: str, source: str, name: str) -> Document:
         """Copy ``source`` to ``name``, placed right after ``source``."""
-        return self._apply(lambda c: operations.duplicate_preset(c, model, source, name))
+        return self._apply(
+            lambda c: operations.duplicate_preset(c, model, source, name), self._copy_check(model, name, source)
+        )
 
     def remove_preset(self, model: str, name: str) -> Document:
         """Delete a preset (refused for the default preset and the only preset)."""
-        return self._apply(lambda c: operations.remove_preset(c, model, name))
+        return self._apply(
+            lambda c: operations.remove_preset(c, model, name),
+            lambda c, change, text: verify.check_preset(text, model, name, verify.ABSENT),
+        )
 
     def rename_preset(self, model: str, old: str, new: str) -> Document:
         """Rename a preset; ``default_attention`` follows."""
-        return self._apply(lambda c: operations.rename_preset(c, model, old, new))
+        return self._apply(lambda c: operations.rename_preset(c, model, old, new), self._copy_check(model, new, old))
 
     def set_default(self, model: str, preset: str) -> Document:
         """Point ``default_attention`` at an existing preset."""

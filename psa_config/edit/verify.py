@@ -18,6 +18,7 @@ import yaml
 from psa_config.edit import locate
 from psa_config.edit.errors import EditError
 from psa_config.edit.locate import Entry
+from yaml.nodes import Node
 from psa_config.edit.splice import Splice
 from psa_config import runtime_yaml
 
@@ -31,15 +32,18 @@ def load(text: str) -> Any:
     return runtime_yaml.safe_load(text)
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equal as the runtime sees values: bools only equal bools, keys compared with their types."""
+def same(a: Any, b: Any, *, ordered: bool = True) -> bool:
+    """Equal as the runtime sees values: bools only equal bools, keys compared with their types
+    (and their order, if ``ordered``)."""
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, Mapping) and isinstance(b, Mapping):
-        keys = [(type(k), k) for k in a]
-        return keys == [(type(k), k) for k in b] and all(same(a[k], b[k]) for k in a)
+        keys, others = [(type(k), k) for k in a], [(type(k), k) for k in b]
+        if keys != others and (ordered or sorted(map(repr, keys)) != sorted(map(repr, others))):
+            return False
+        return all(same(a[k], b[k], ordered=ordered) for k in a)
     if isinstance(a, Sequence) and not isinstance(a, str) and isinstance(b, Sequence) and not isinstance(b, str):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y, ordered=ordered) for x, y in zip(a, b))
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
     return type(a) is type(b) and a == b
@@ -89,3 +93,35 @@ def _load_region(region: str) -> Any:
         return load(region)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError):
         return None
+
+
+def preset_value(text: str, root: Node | None, model: str, preset: str) -> Any:
+    """The runtime's value of a preset (``ABSENT`` if there is none): its own lines when they stand
+    alone, else the whole text."""
+    from psa_config.edit.operations import preset_entry
+    from psa_config.edit.setting import Context
+
+    try:
+        entry = preset_entry(Context(text, root), model, preset)
+    except EditError:
+        return value_at(load(text), (model, "attention_configs", preset))
+    region = _region(text, text, entry, ())
+    loaded = _load_region(region) if region is not None else None
+    if isinstance(loaded, dict) and len(loaded) == 1:
+        return next(iter(loaded.values()))
+    return value_at(load(text), (model, "attention_configs", preset))
+
+
+def check_preset(new_text: str, model: str, preset: str, expected: Any) -> None:
+    """Raise EditError unless ``new_text`` holds ``expected`` as preset ``preset`` (``ABSENT``: none)."""
+    from psa_config.edit.focus import focused_root
+
+    root = focused_root(new_text, model, preset) if expected is not ABSENT else None
+    found = preset_value(new_text, root if root is not None else locate.compose(new_text), model, preset)
+    if expected is ABSENT and found is ABSENT:
+        return
+    if found is ABSENT or expected is ABSENT or not same(found, expected, ordered=False):
+        raise EditError(
+            f"internal check failed: the edited text would read preset {preset!r} of {model!r} as "
+            f"{'nothing' if found is ABSENT else repr(found)}; nothing was changed"
+        )
