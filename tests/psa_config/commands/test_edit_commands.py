@@ -109,3 +109,24 @@ def test_malformed_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[st
     target.write_text("a:\n  b: [1, 2\n  c: 3\n")
     assert main(["set", str(target), "a", "b", "verbose=true"]) == 1
     assert f"{target}:" in capsys.readouterr().err
+
+
+def test_read_only_and_linked_files_need_their_flags(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config.chmod(0o444)
+    assert main(["set", str(config), MODEL, "psa_topk", "warmup_steps=3"]) == 1
+    assert "read-only" in capsys.readouterr().err
+    assert main(["set", str(config), MODEL, "psa_topk", "warmup_steps=3", "--force"]) == 0
+    assert presets(config)["psa_topk"]["warmup_steps"] == 3 and config.stat().st_mode & 0o777 == 0o444
+    config.chmod(0o644)
+    twin = config.with_name("twin.yaml")
+    twin.hardlink_to(config)
+    assert main(["set", str(config), MODEL, "psa_topk", "warmup_steps=4"]) == 1
+    assert "--break-links" in capsys.readouterr().err
+    assert main(["set", str(config), MODEL, "psa_topk", "warmup_steps=4", "--break-links"]) == 0
+    assert presets(twin)["psa_topk"]["warmup_steps"] == 3 and presets(config)["psa_topk"]["warmup_steps"] == 4
+
+
+def test_summary_names_the_written_lines(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["set", str(config), MODEL, "psa_topk", "warmup_steps=5", "enable_logging=true"]) == 0
+    err = capsys.readouterr().err
+    assert "(lines 59, 62)" in err
