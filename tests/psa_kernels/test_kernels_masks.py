@@ -17,6 +17,7 @@ from kernel_presets import make_preset
 from walk_cases import AlignmentExample, VectorCase, alignment_examples, vector_cases, walk_inputs, walk_preset
 from walk_oracle import oracle_levels
 
+import psa_kernels
 from psa_kernels import reference as ref
 from psa_kernels.masks import assign_levels_fast
 
@@ -65,6 +66,15 @@ def test_fast_assignment_reproduces_the_runtime(case: VectorCase) -> None:
     assert _fast(scores, case.preset, "torch")[0, 0].tolist() == case.levels
     sort_keys = 1024 if case.nk <= INTERPRETED_SORT_KEYS or DEVICE == "cuda" else 0
     assert _fast(scores, case.preset, "triton", sort_keys=sort_keys)[0, 0].tolist() == case.levels
+
+
+PUBLIC_API_CASES = [case for case in VECTORS if (case.n, case.tile_n, case.nk) == (64, 32, 33)]
+
+
+@pytest.mark.parametrize("case", PUBLIC_API_CASES, ids=lambda case: case.label)
+def test_public_assign_levels_reproduces_the_runtime(case: VectorCase) -> None:
+    """``psa_kernels.assign_levels`` as users call it (auto path, in-register sort), on one tiling's cases."""
+    assert psa_kernels.assign_levels(case.score_tensor(DEVICE), case.preset)[0, 0].tolist() == case.levels
 
 
 @pytest.mark.parametrize("example", alignment_examples(), ids=str)
