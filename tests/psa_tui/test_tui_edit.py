@@ -258,6 +258,7 @@ async def test_dry_run_shows_progress_and_report(config_path: Path, monkeypatch)
         assert calls == [("Wan2.1_1.3b", "psa_topk")]
         assert "0.107" in str(app.screen.query_one("#dryrun-text").render())
         assert app.screen.query_one("#dryrun-progress").percentage == 1.0  # type: ignore[attr-defined]
+        assert app.focused is app.screen.query_one("#dryrun-report")  # the report scrolls with the keys
         await pilot.press("escape")
         assert type(app.screen).__name__ == "Screen"
 

@@ -267,3 +267,21 @@ async def test_an_edit_low_in_the_form_keeps_its_place(config_path: Path) -> Non
         assert app.session.dirty
         assert app.focused is app.query_one("#field-warmup-steps") and visible_in_form(app, app.focused)
         assert app.query_one(PresetForm).scroll_y == before
+
+
+async def test_a_long_question_scrolls_and_its_buttons_stay_on_screen(config_path: Path) -> None:
+    from textual.widgets import Button
+
+    from psa_tui.screens.confirm import ConfirmScreen
+
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        question = "\n".join(f"line {n} of a long question" for n in range(40))
+        app.push_screen(ConfirmScreen(question))
+        await settle(app, pilot)
+        scroll = app.screen.query_one(".question-scroll")
+        assert scroll.max_scroll_y > 0
+        screen_region = app.screen.region
+        for button in app.screen.query(Button):
+            assert screen_region.contains_region(button.region) and button.region.area > 0

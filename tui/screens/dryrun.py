@@ -50,9 +50,10 @@ class DryRunScreen(ModalScreen[None]):
             yield Label("loading torch…", id="dryrun-stage")
             with VerticalScroll(id="dryrun-report"):
                 yield Static("", id="dryrun-text")
-            yield Label("escape: close", classes="hint")
+            yield Label("arrows / page keys: scroll   escape: close", classes="hint")
 
     def on_mount(self) -> None:
+        self.query_one("#dryrun-report").focus()  # arrows and page keys scroll the report
         self.run_it()
 
     @work(thread=True, exclusive=True)
