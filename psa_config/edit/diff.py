@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from psa_config.edit.locate import after_line_break, count_breaks, line_end, line_start
 from psa_config.edit.splice import Splice
@@ -62,18 +62,19 @@ def regions_between(old: str, new: str) -> tuple[Region, ...]:
     """One region covering everything between the common prefix and the common suffix."""
     if old == new:
         return ()
-    prefix = _common_length(old, new, lambda n: old[:n] == new[:n])
-    limit = min(len(old), len(new)) - prefix
-    suffix = _common_length(old[prefix:], new[prefix:], lambda n: old[len(old) - n :] == new[len(new) - n :], limit)
+    shortest = min(len(old), len(new))
+    prefix = _largest(shortest, lambda n: old[:n] == new[:n])
+    suffix = _largest(shortest - prefix, lambda n: old[len(old) - n :] == new[len(new) - n :])
     return ((prefix, len(old) - suffix, prefix, len(new) - suffix),)
 
 
-def _common_length(a: str, b: str, same: object, limit: int | None = None) -> int:
-    """Largest ``n`` with ``same(n)`` (monotone), by bisection over slice comparisons."""
-    low, high = 0, min(len(a), len(b)) if limit is None else limit
+def _largest(limit: int, holds: Callable[[int], bool]) -> int:
+    """Largest ``n <= limit`` for which ``holds(n)`` (true up to some n, false after), by bisection:
+    ``log2(limit)`` slice comparisons, each a memory comparison."""
+    low, high = 0, limit
     while low < high:
         middle = (low + high + 1) // 2
-        if same(middle):  # type: ignore[operator]
+        if holds(middle):
             low = middle
         else:
             high = middle - 1

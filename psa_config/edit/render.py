@@ -11,7 +11,8 @@ from psa_config.edit import locate
 from psa_config.edit.errors import EditError
 from psa_config.edit.formatting import Value, decimals_of, format_key, format_scalar, format_string
 
-Path = tuple[str, ...]
+Path = tuple[str | int, ...]
+"""Keys from a mapping down to a value (a ``mask_ratios`` level is an int, as the runtime reads it)."""
 
 
 @dataclass(frozen=True)
