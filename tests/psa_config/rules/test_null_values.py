@@ -148,3 +148,24 @@ def test_an_empty_preset_and_an_empty_model() -> None:
         "preset `baseline` is empty: the runtime crashes on it when it is selected (AttributeError)",
         "model `Wan_empty` is empty: the runtime reports it as not found (ValueError)",
     ]
+
+
+@pytest.mark.parametrize("short", ["x2", "x4", "x8"])
+def test_every_threshold_null_while_the_similarity_mask_is_off(short: str) -> None:
+    text = nulled(BASE, f"        {short}:", f"        {short}: null")
+    assert [message for _, _, message in nulls(text)] == [
+        f"`sim_thresholds.{short}` is null: unused while use_sim_mask is off; "
+        "the runtime passes None as the threshold; the similarity cap crashes on it (TypeError)"
+    ]
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("Wan2.1_14b:", "null:", "a key written as null: a model named None, which the runtime can never select"),
+    ("    baseline:", "    null:", "a key written as null: a preset named None, which the runtime can never select"),
+    ("      verbose: false", "      null: false", "a key written as null: the runtime reads keys by name and never reads this one"),
+    ("        x2: 0.7", "        ~: 0.7", "a key written as null: the runtime reads keys by name and never reads this one"),
+])
+def test_a_key_written_as_null_is_reported_at_the_key(old: str, new: str, message: str) -> None:
+    text = nulled(BASE, old, new)
+    line, column = where(text, new, new.strip()[0])
+    assert (line, column, message) in nulls(text), nulls(text)

@@ -111,6 +111,13 @@ def test_last_level_short_of_one_after_a_level_that_reached_one() -> None:
     )]
 
 
+def test_a_level_reaching_exactly_one_less_the_tolerance_counts_as_reaching_one() -> None:
+    found = said(render("1: [0.0, 0.999999999]; 2: [0.4, 0.5]"), "PSA204")
+    assert [message for message, _ in found] == [
+        "the last listed level (2) ends at 0.5, not 1; level 1, listed earlier, ends at 1: the levels are out of order"
+    ]
+
+
 def test_last_level_within_tolerance_of_one_is_covering() -> None:
     assert said(render("1: [0.0, 0.4]; 0: [0.4, 0.9999999999995]"), "PSA204") == []
 
@@ -155,6 +162,23 @@ ORDER_CASES = {
         "1: [0.0, 0.4]; 4: [0.4, 0.4]; 2: [0.4, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]",
         f"{NEEDS} (listed: 1, 4, 2, 8, 0): {BY_POSITION}, not by key, so level 2's blocks run at 4x pooling",
         "write 1: [0, 0.4], 2: [0.4, 0.6], 4: [0.4, 0.4], 8: [0.6, 0.8], 0: [0.8, 1]",
+    ),
+    "level 1 missing: its empty range goes first, at 0": (
+        "2: [0.0, 0.4]; 4: [0.4, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]",
+        f"{NEEDS} (listed: 2, 4, 8, 0; missing: 1): {BY_POSITION}, not by key, so "
+        "level 2's blocks run at full resolution; level 4's blocks run at 2x pooling; level 8's blocks run at 4x pooling; "
+        "level 0's blocks run at 8x pooling instead of being skipped",
+        "write 1: [0, 0], 2: [0, 0.4], 4: [0.4, 0.6], 8: [0.6, 0.8], 0: [0.8, 1]",
+    ),
+    "a share of exactly the tolerance counts as empty": (
+        "2: [0.0, 1.0e-9]; 1: [1.0e-9, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]",
+        f"{NEEDS} (listed: 2, 1, 4, 8, 0): {BY_POSITION}, not by key, so level 1's blocks run at 2x pooling",
+        "write 1: [1e-09, 0.5], 2: [0, 1e-09], 4: [0.5, 0.6], 8: [0.6, 0.8], 0: [0.8, 1]",
+    ),
+    "a reversed range: the walk is unknown": (
+        "1: [0.0, 0.4]; 2: [0.5, 0.4]; 0: [0.4, 1.0]",
+        f"{NEEDS} (listed: 1, 2, 0; missing: 4, 8): {BY_POSITION}, not by key",
+        "list the levels 1, 2, 4, 8, 0 in this order",
     ),
     "a malformed range: the walk is unknown": (
         "1: [0.0, 0.4]; 2: [0.4]; 0: [0.4, 1.0]",

@@ -46,6 +46,7 @@ ADD_ALL = "add `sim_thresholds: {x2: 0.7, x4: 0.65, x8: 0.6}` (your values)"
 
 def test_missing_thresholds_use_the_runtime_defaults_and_point_at_use_sim_mask() -> None:
     text = preset("use_sim_mask: true")
+    assert [d.field for d in check_text(text) if d.code == "PSA305"] == ["use_sim_mask"]
     assert reported(text) == [(
         *key_at(text, "use_sim_mask"),
         "the similarity cap is on but sim_thresholds is missing: the runtime uses its defaults x2=0, x4=0, x8=-1 "
@@ -66,6 +67,7 @@ def test_empty_thresholds_point_at_sim_thresholds() -> None:
 
 def test_the_cap_is_on_by_default_and_then_the_preset_is_blamed() -> None:
     text = preset()
+    assert [(d.preset, d.field) for d in check_text(text) if d.code == "PSA305"] == [("p", None)]
     assert reported(text) == [(
         *key_at(text, "p"),
         "the similarity cap is on but sim_thresholds is missing: the runtime uses its defaults x2=0, x4=0, x8=-1 "
