@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node
 
 from psa_config.edit import focus, locate, models, operations, templates, verify
 from psa_config.edit.diff import Region, compose_regions
@@ -109,6 +109,17 @@ class Document:
 
         return check
 
+    def _model_field_check(self, model: str, key: str, expected: object) -> Check:
+        """Re-read the edited text: the model field must hold ``expected``."""
+
+        def check(ctx: Context, change: Change, text: str) -> None:
+            rel = operations.split_key(key)
+            section = operations.model_entry(ctx, model).value
+            scope = locate.find_entry(section, rel[0]) if isinstance(section, MappingNode) else None
+            verify.check_value(ctx.text, text, scope, change.splices, (model, *rel), rel[1:], expected)
+
+        return check
+
     def _copy_check(self, model: str, name: str, source: str | None) -> Check:
         """Re-read the edited text: preset ``name`` must hold ``source``'s value (or the template's)."""
 
@@ -136,7 +147,9 @@ class Document:
 
     def set_model_value(self, model: str, key: str, value: Value) -> Document:
         """Set a model-section field: ``text_length``, ``video_scale.width_divisor``, ..."""
-        return self._apply(lambda c: operations.set_model_field(c, model, key, value))
+        return self._apply(
+            lambda c: operations.set_model_field(c, model, key, value), self._model_field_check(model, key, value)
+        )
 
     def remove_value(self, model: str, preset: str, key: str) -> Document:
         """Delete a preset field (its lines); no change if it is absent."""
@@ -171,7 +184,10 @@ class Document:
 
     def set_default(self, model: str, preset: str) -> Document:
         """Point ``default_attention`` at an existing preset."""
-        return self._apply(lambda c: operations.set_default(c, model, preset))
+        return self._apply(
+            lambda c: operations.set_default(c, model, preset),
+            self._model_field_check(model, operations.DEFAULT, preset),
+        )
 
     def add_model(self, name: str, template: str | None = None) -> Document:
         """Append a model section: a copy of model ``template`` or a section with a dense baseline."""
