@@ -36,8 +36,7 @@ Public API::
     read_text(path) -> str                               # exact text (CRLF kept); UnreadableInputError
     unified_diff(old_text, new_text, path, regions=doc.regions) -> str   # only the changed lines are compared
 
-Every ``set_value``/``remove_value`` and preset copy, rename and removal is
-verified by re-reading the edited text with the runtime's reader (the value,
+Every operation is verified by re-reading the edited text with the runtime's reader (the value,
 types included) before the new document is returned; a key written twice in
 a mapping the edit goes through raises ``DuplicateKeyError``.
 

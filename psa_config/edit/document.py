@@ -191,12 +191,20 @@ class Document:
 
     def add_model(self, name: str, template: str | None = None) -> Document:
         """Append a model section: a copy of model ``template`` or a section with a dense baseline."""
-        return self._apply(lambda c: operations.add_model(c, name, template))
+        return self._apply(
+            lambda c: operations.add_model(c, name, template),
+            lambda c, change, text: verify.check_model(c.text, text, name, template),
+        )
 
     def remove_model(self, name: str) -> Document:
         """Delete a model section (refused if it defines an anchor used elsewhere)."""
-        return self._apply(lambda c: models.remove_model(c, name))
+        return self._apply(
+            lambda c: models.remove_model(c, name),
+            lambda c, change, text: verify.check_model(c.text, text, name, None, removed=True),
+        )
 
     def rename_model(self, old: str, new: str) -> Document:
         """Rename a model section."""
-        return self._apply(lambda c: models.rename_model(c, old, new))
+        return self._apply(
+            lambda c: models.rename_model(c, old, new), lambda c, change, text: verify.check_model(c.text, text, new, old)
+        )

@@ -1,6 +1,6 @@
 """Re-reading an edited text the way the runtime does, to prove a value landed as intended.
 
-Every ``set``/``remove`` is checked by loading the edited text with the
+Every operation is checked by loading the edited text with the
 runtime's YAML reader and comparing the value at the edited path, types
 included (``8`` is not ``"8"``, ``True`` is not ``1``). Only the edited
 preset's own lines are loaded when they stand on their own (block style, no
@@ -124,4 +124,24 @@ def check_preset(new_text: str, model: str, preset: str, expected: Any) -> None:
         raise EditError(
             f"internal check failed: the edited text would read preset {preset!r} of {model!r} as "
             f"{'nothing' if found is ABSENT else repr(found)}; nothing was changed"
+        )
+
+
+def check_model(old_text: str, new_text: str, name: str, source: str | None, *, removed: bool = False) -> None:
+    """Raise EditError unless model ``name`` in ``new_text`` is gone (``removed``), a copy of model
+    ``source`` of ``old_text``, or (``source`` None) the template section. Whole texts are read:
+    a model section is most of a file."""
+    from psa_config.edit.templates import model_section
+
+    found = value_at(load(new_text), (name,))
+    if removed:
+        expected: Any = ABSENT
+    else:
+        expected = model_section() if source is None else value_at(load(old_text), (source,))
+    if found is ABSENT and expected is ABSENT:
+        return
+    if found is ABSENT or expected is ABSENT or not same(found, expected, ordered=False):
+        raise EditError(
+            f"internal check failed: the edited text would read model {name!r} as "
+            f"{'nothing' if found is ABSENT else 'something else than intended'}; nothing was changed"
         )
