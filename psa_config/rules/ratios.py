@@ -312,8 +312,10 @@ def _runtime_level(key: object) -> int | None:
     """The level the runtime reads for a key (it applies int() to every key), if a valid one."""
     if isinstance(key, bool):
         return None
-    if isinstance(key, str) and key.strip().lstrip("-").isdigit():
-        key = int(key)
+    if isinstance(key, str):
+        text = key.strip()
+        if (text[1:] if text[:1] in ("+", "-") else text).isdecimal():  # exactly what int() accepts ("--1", "²": no)
+            key = int(text)
     return key if isinstance(key, int) and key in NEW_MASK_ORDER else None
 
 

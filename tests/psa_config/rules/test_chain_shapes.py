@@ -111,6 +111,9 @@ CASES: dict[str, tuple[Ranges, list[At]]] = {
     "first start not 0": (replaced(1, "[0.1, 0.4]"), [At("PSA204", 1, "starts at 0.1, not 0")]),
     "last end not 1": (replaced(0, "[0.8, 0.9]"), [At("PSA204", 0, "ends at 0.9, not 1")]),
     "single level covering": ([(1, "[0.0, 1.0]")], []),
+    "single empty level at 0": ([(1, "[0.0, 0.0]")], [At("PSA204", 1, "ends at 0, not 1")]),
+    "first start within tolerance of 0": (replaced(1, "[1.0e-9, 0.4]"), []),
+    "first start just past the tolerance": (replaced(1, "[2.0e-9, 0.4]"), [At("PSA204", 1, "starts at 2e-09, not 0")]),
     "single level short at both ends": (
         [(1, "[0.2, 0.9]")],
         [At("PSA204", 1, "starts at 0.2, not 0"), At("PSA204", 1, "ends at 0.9, not 1")],

@@ -169,3 +169,10 @@ def test_a_key_written_as_null_is_reported_at_the_key(old: str, new: str, messag
     text = nulled(BASE, old, new)
     line, column = where(text, new, new.strip()[0])
     assert (line, column, message) in nulls(text), nulls(text)
+
+
+def test_a_null_names_its_model_preset_and_field() -> None:
+    text = nulled(BASE, "        n: 128", "        n: ~")
+    assert [(d.model, d.preset, d.field) for d in check_text(text) if d.code == "PSA107"] == [
+        ("Wan2.1_14b", "psa_balanced", "block_size.n")
+    ]

@@ -198,11 +198,25 @@ def test_new_mask_order_says_what_each_level_runs_as(ratios: str, message: str, 
     assert said(render(ratios, impl="new_mask_type"), "PSA205") == [(message, fix)]
 
 
-@pytest.mark.parametrize("key", ['"2"', "' 4'", "true", "-1"])
+RUNTIME_READS = {
+    '"2"': "1, 2, 4, 8, 0",
+    '"+2"': "1, 2, 4, 8, 0",
+    "' 4'": "1, 4, 4, 8, 0",
+    "true": "1, 4, 8, 0",
+    "-1": "1, 4, 8, 0",
+    '"-1"': "1, 4, 8, 0",
+    '"--2"': "1, 4, 8, 0",
+    '"²"': "1, 4, 8, 0",
+    '"-"': "1, 4, 8, 0",
+}
+"""A key as written -> the levels the runtime reads, in order (it applies int(); "--2" and "²" are no int)."""
+
+
+@pytest.mark.parametrize("key", RUNTIME_READS)
 def test_level_keys_are_read_as_the_runtime_reads_them(key: str) -> None:
     """The runtime applies int() to every key: "2" is level 2, true and -1 are no level."""
     ratios = f"1: [0.0, 0.4]; {key}: [0.4, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]"
-    listed = {'"2"': "1, 2, 4, 8, 0", "' 4'": "1, 4, 4, 8, 0", "true": "1, 4, 8, 0", "-1": "1, 4, 8, 0"}[key]
+    listed = RUNTIME_READS[key]
     messages = [message for message, _ in said(render(ratios, impl="new_mask_type"), "PSA205")]
     if listed == "1, 2, 4, 8, 0":
         assert messages == []
