@@ -313,9 +313,10 @@ def _runtime_level(key: object) -> int | None:
     if isinstance(key, bool):
         return None
     if isinstance(key, str):
-        text = key.strip()
-        if (text[1:] if text[:1] in ("+", "-") else text).isdecimal():  # exactly what int() accepts ("--1", "²": no)
-            key = int(text)
+        try:
+            key = int(key)
+        except ValueError:  # the runtime's int() fails too ("--1", "²")
+            return None
     return key if isinstance(key, int) and key in NEW_MASK_ORDER else None
 
 
