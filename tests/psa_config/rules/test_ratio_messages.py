@@ -208,6 +208,7 @@ RUNTIME_READS = {
     '"--2"': "1, 4, 8, 0",
     '"²"': "1, 4, 8, 0",
     '"-"': "1, 4, 8, 0",
+    '"0_2"': "1, 2, 4, 8, 0",
 }
 """A key as written -> the levels the runtime reads, in order (it applies int(); "--2" and "²" are no int)."""
 
