@@ -103,8 +103,9 @@ def validate(doc: Document, original_text: str) -> SaveResult:
     from psa_config import check_text
 
     after = check_text(doc.text, doc.path)
-    fresh = new_errors(check_text(original_text, doc.path), after) if doc.text != original_text else []
-    return SaveResult(False, after, fresh)
+    if doc.text == original_text or not any(d.is_error for d in after):
+        return SaveResult(False, after, [])  # no errors: none can be new (the original is not checked)
+    return SaveResult(False, after, new_errors(check_text(original_text, doc.path), after))
 
 
 # ---- saving --------------------------------------------------------------------------------------
