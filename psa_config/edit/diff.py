@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from psa_config.edit.locate import after_line_break, count_breaks, line_end, line_start
+from psa_config.edit.locate import after_line_break, count_breaks, line_start
 from psa_config.edit.splice import Splice
 
 NO_NEWLINE = "\\ No newline at end of file\n"
@@ -21,40 +21,37 @@ Region = tuple[int, int, int, int]
 """``(old_start, old_end, new_start, new_end)``: ``old[old_start:old_end]`` became ``new[new_start:new_end]``."""
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-_HUNK = re.compile(r"@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@")
 
 
 # ---- regions -------------------------------------------------------------------------------------
 
 
 def compose_regions(regions: Sequence[Region], splices: Iterable[Splice]) -> tuple[Region, ...]:
-    """Regions from the original text to the text after ``splices`` (given on the current text)."""
-    after: list[tuple[int, int, int]] = []  # current span -> length written
-    for splice in sorted(splices, key=lambda s: (s.start, s.end)):
-        if splice.start == splice.end and not splice.replacement:
-            continue
-        after.append((splice.start, splice.end, len(splice.replacement)))
-    spans = [(n1, n2, "old", (o1, o2)) for o1, o2, n1, n2 in regions]
-    spans += [(a, b, "new", (length, 0)) for a, b, length in after]
-    spans.sort(key=lambda s: (s[0], s[1]))
+    """Regions from the original text to the text after ``splices`` (given on the current text).
+
+    Both the earlier regions and the splices are spans of the current text, each
+    with the length it adds: an earlier region relative to the original, a
+    splice relative to the result. Overlapping or touching spans merge into one
+    region; a region's ends follow from the additions of the spans before it.
+    """
+    spans = [(n1, n2, (n2 - n1) - (o2 - o1), 0) for o1, o2, n1, n2 in regions]
+    spans += [(s.start, s.end, 0, len(s.replacement) - (s.end - s.start)) for s in splices if s.start < s.end or s.replacement]
+    spans.sort(key=lambda span: (span[0], span[1]))
     merged: list[Region] = []
-    before_old = before_new = 0  # shifts of the groups before the current one
+    added_before = written_before = 0  # what the earlier groups added: since the original, by the splices
     index = 0
     while index < len(spans):
-        start, end = spans[index][0], spans[index][1]
-        group = [spans[index]]
+        start, end, added, written = spans[index]
         index += 1
         while index < len(spans) and spans[index][0] <= end:
             end = max(end, spans[index][1])
-            group.append(spans[index])
+            added += spans[index][2]
+            written += spans[index][3]
             index += 1
-        old_shift = sum((n2 - n1) - (o[1] - o[0]) for n1, n2, kind, o in group if kind == "old")
-        new_shift = sum(o[0] - (n2 - n1) for n1, n2, kind, o in group if kind == "new")
-        old_start = start - before_old
-        new_start = start + before_new
-        merged.append((old_start, old_start + (end - start) - old_shift, new_start, new_start + (end - start) + new_shift))
-        before_old += old_shift
-        before_new += new_shift
+        old_start, new_start = start - added_before, start + written_before
+        merged.append((old_start, old_start + (end - start) - added, new_start, new_start + (end - start) + written))
+        added_before += added
+        written_before += written
     return tuple(merged)
 
 

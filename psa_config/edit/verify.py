@@ -14,13 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
+from yaml.nodes import Node
 
+from psa_config import runtime_yaml
 from psa_config.edit import locate
 from psa_config.edit.errors import EditError
 from psa_config.edit.locate import Entry
-from yaml.nodes import Node
 from psa_config.edit.splice import Splice
-from psa_config import runtime_yaml
 
 REGION_FROM_CHARS = 0
 """Texts at least this long are verified on the edited preset's lines only (when those stand alone)."""
