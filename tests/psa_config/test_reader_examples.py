@@ -152,6 +152,15 @@ def test_merged_mask_ratios_have_the_runtimes_keys_values_and_order(base_text: s
     assert bool(chain_errors) == (walked != [1, 2, 4, 8, 0])
 
 
+def test_merge_sources_sharing_keys_give_what_the_installed_pyyaml_gives(base_text: str) -> None:
+    """PyYAML 6.0.4 keeps the first source's value for a one-character key and the last's for longer keys."""
+    anchors = "_a: &a {x2: 0.1, x4: 0.65}\n_b: &b {x2: 0.2, x8: 0.6}\n_c: &c {1: [0.0, 0.4]}\n_d: &d {1: [0.0, 0.3]}\n"
+    text = anchors + edited(base_text, "        x2: 0.7\n        x4: 0.65\n        x8: 0.6\n", "        <<: [*a, *b]\n")
+    text = edited(text, "        1: [0.0, 0.4]\n", "        <<: [*c, *d]\n")
+    runtime = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - the runtime's safe loader
+    assert same(runtime, read_source(text, "x").data)
+
+
 def test_merged_values_point_at_the_anchor(base_text: str) -> None:
     anchors, ratios = MERGES[0]
     text = anchors + edited(base_text, RATIOS, ratios)
