@@ -176,3 +176,29 @@ def test_a_null_names_its_model_preset_and_field() -> None:
     assert [(d.model, d.preset, d.field) for d in check_text(text) if d.code == "PSA107"] == [
         ("Wan2.1_14b", "psa_balanced", "block_size.n")
     ]
+
+
+def test_a_null_key_inside_a_list_is_found() -> None:
+    text = nulled(BASE, "      tile_size:", "      tile_size: [{null: 2}, 8, 8]")
+    line, column = where(text, "      tile_size: [{null: 2}, 8, 8]", "null")
+    assert (line, column, "a key written as null: the runtime reads keys by name and never reads this one") in nulls(text)
+
+
+def test_a_null_without_its_own_fix_gets_the_rules_fix() -> None:
+    text = nulled(BASE, "        n: 128", "        n: ~")
+    assert [d.fix for d in check_text(text) if d.code == "PSA107"] == ["write a value, or remove the key to get the runtime's default"]
+
+
+@pytest.mark.parametrize("old, new, where_", [
+    ("    depth_divisor:", "    depth_divisor: null", ("Wan2.1_14b", None, "video_scale.depth_divisor")),
+    ("  text_length:", "  text_length: null", ("Wan2.1_14b", None, "text_length")),
+    ("      warmup_steps:", "      warmup_steps: null", ("Wan2.1_14b", "psa_balanced", "warmup_steps")),
+])
+def test_a_null_names_where_it_is(old: str, new: str, where_: tuple[str, str | None, str]) -> None:
+    text = nulled(BASE, old, new)
+    assert [(d.model, d.preset, d.field) for d in check_text(text) if d.code == "PSA107"] == [where_]
+
+
+def test_an_empty_model_names_only_the_model() -> None:
+    text = BASE + "Wan_empty:\n"
+    assert [(d.model, d.preset, d.field) for d in check_text(text) if d.code == "PSA107"] == [("Wan_empty", None, None)]
