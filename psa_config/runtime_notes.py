@@ -153,6 +153,8 @@ def describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, (set, frozenset)):  # sorted: the same message on every run
+        return f"the set `{{{', '.join(sorted(map(repr, value)))}}}`"
     return f"the {type(value).__name__} `{value!r}`"
 
 

@@ -18,7 +18,7 @@ from psa_config import check_text
 from psa_config.diagnostics import Diagnostic
 from psa_config.errors import UnreadableInputError
 from psa_config.files import read_text_file
-from psa_config.runtime_yaml import LOADER
+from psa_config import runtime_yaml
 
 if TYPE_CHECKING:
     from psa_config.edit import Document, SaveResult
@@ -241,7 +241,7 @@ def read_text(path: Path) -> str:
 def parse_lenient(text: str) -> dict[str, Any] | None:
     """The file as the runtime reads it (PyYAML), or None when it is not a YAML mapping."""
     try:
-        data = yaml.load(text, Loader=LOADER)  # noqa: S506 - a safe loader
+        data = runtime_yaml.safe_load(text)
     except yaml.YAMLError:
         return None
     if data is None:

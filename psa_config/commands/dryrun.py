@@ -102,7 +102,7 @@ def _load(path: str) -> AttentionConfigFile | None:
 
     if Path(path).is_dir():
         raise UnreadableInputError(f"{path}: is a directory, not a file (name the attention_config.yaml in it)")
-    if not Path(path).is_file():
+    if not Path(path).exists():
         raise UnreadableInputError(f"{path}: no such file")
     try:
         return psa_config.load(path)

@@ -28,8 +28,16 @@ ABSENT = object()
 
 
 def load(text: str) -> Any:
-    """Exactly what ``yaml.safe_load`` (the runtime) reads."""
-    return runtime_yaml.safe_load(text)
+    """Exactly what ``yaml.safe_load`` (the runtime) reads; an edited text it cannot load is refused."""
+    try:
+        return runtime_yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise EditError(f"the edited text would not load in the runtime ({_one_line(exc)}); nothing was written") from exc
+
+
+def _one_line(exc: yaml.YAMLError) -> str:
+    # No position: only the edited preset's lines may have been loaded, so marks are not file lines.
+    return getattr(exc, "problem", None) or str(exc).splitlines()[0]
 
 
 def same(a: Any, b: Any, *, ordered: bool = True) -> bool:

@@ -42,10 +42,21 @@ def check_default_preset(ctx: CheckContext) -> Iterator[Diagnostic]:
             continue
         names = [str(name) for name in configs]
         close = difflib.get_close_matches(default, names, n=1, cutoff=0.6)
-        hint = f"; did you mean `{close[0]}`?" if close else f" (presets: {', '.join(names) or 'none'})"
+        hint = f"; did you mean `{close[0]}`?" if close else f" (presets: {_listing(names)})"
         yield model.diagnostic(
             "unknown-default-preset",
             ("default_attention",),
             f"default_attention `{default}` is not a preset of `{model.name}`{hint}",
             fix=f"write `{close[0]}`" if close else None,
         )
+
+
+LISTED_NAMES = 8
+"""A message names at most this many presets (a file may hold thousands)."""
+
+
+def _listing(names: list[str]) -> str:
+    if not names:
+        return "none"
+    shown = ", ".join(names[:LISTED_NAMES])
+    return shown if len(names) <= LISTED_NAMES else f"{shown} and {len(names) - LISTED_NAMES} more"

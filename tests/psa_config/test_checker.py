@@ -55,3 +55,24 @@ def test_guide_example_missing_level_is_an_error(base_text: str) -> None:
     text = base_text.replace("        4: [0.5, 0.6]\n        8: [0.6, 0.8]\n", "        4: [0.5, 0.8]\n")
     diagnostic = next(d for d in check_text(text) if d.code == "PSA205")
     assert "8" in diagnostic.message and diagnostic.fix and "8: [0.8, 0.8]" in diagnostic.fix
+
+
+def _one_model(presets: str, default: str = "a") -> str:
+    return (f"Wan2.1_x:\n  default_attention: {default}\n"
+            "  video_scale: {width_divisor: 16, height_divisor: 16, depth_divisor: 4}\n"
+            f"  text_length: 0\n  attention_configs:\n{presets}")
+
+
+def test_a_set_value_is_described_in_sorted_order() -> None:
+    from psa_config import check_text
+    text = _one_model("    a:\n      type: psa\n      block_size: !!set {tile_n, n, m}\n")
+    messages = [d.message for d in check_text(text) if d.code == "PSA102"]
+    assert any("the set `{'m', 'n', 'tile_n'}`" in m for m in messages), messages
+
+
+def test_an_unknown_default_names_a_bounded_list_of_presets() -> None:
+    from psa_config import check_text
+    presets = "".join(f"    p{i}:\n      type: dense\n" for i in range(20))
+    (diagnostic,) = [d for d in check_text(_one_model(presets, "zzzzzz")) if d.code == "PSA106"]
+    assert "p0, p1, p2, p3, p4, p5, p6, p7 and 12 more" in diagnostic.message
+    assert "p8" not in diagnostic.message

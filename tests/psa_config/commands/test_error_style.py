@@ -37,3 +37,19 @@ def test_every_command_errors_the_same_way(
     assert code == 2
     assert err.startswith(f"psa-config {command}: error: "), err
     assert says in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("argv", [["check"], ["dry-run", "--model", "Wan2.1_14b"], ["set", "--", "M", "p", "verbose=true"]])
+def test_a_fifo_is_refused_at_once_by_every_reading_command(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    import os
+
+    fifo = tmp_path / "attention_config.yaml"
+    os.mkfifo(fifo)
+    position = argv.index("--") if "--" in argv else len(argv) if argv[0] == "check" else 1
+    args = [a for a in argv if a != "--"]
+    args.insert(position, str(fifo))
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "not a regular file (a FIFO)" in err and err.count("\n") == 1, err

@@ -234,3 +234,26 @@ def test_refusals_say_which_text_their_lines_are_in(tmp_path: Path, capsys: pyte
     assert "line numbers of the text as edited so far" in capsys.readouterr().err
     assert main(["set", str(target), MODEL, "psa_balanced", "block_size.n=48"]) == 1
     assert "located in the edited text, not the file on disk" in capsys.readouterr().err
+
+
+# ---- a value the runtime cannot construct -------------------------------------------------------
+
+TAGGED = """Wan2.1_x:
+  default_attention: a
+  video_scale: {width_divisor: 16, height_divisor: 16, depth_divisor: 4}
+  text_length: 0
+  attention_configs:
+    a:
+      type: dense
+      description: !!bool maybe
+"""
+
+
+def test_an_edit_the_runtime_cannot_load_is_a_one_line_refusal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "attention_config.yaml"
+    path.write_text(TAGGED)
+    assert main(["set", str(path), "Wan2.1_x", "a", "description=x"]) == 2
+    err = capsys.readouterr().err
+    assert "would not load in the runtime" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert path.read_text() == TAGGED
