@@ -239,3 +239,36 @@ def check_sta_tile_size(ctx: CheckContext) -> Iterator[Diagnostic]:
                 "rearrange_method is STA but tile_size is missing: the runtime passes no tile size to the STA "
                 "rearranger, which fails at setup",
             )
+
+
+@register(
+    "PSA307",
+    "hybrid-rearrangement-crashes",
+    Severity.ERROR,
+    summary="`rearrange_method: Hybrid` fails at every forward pass of the published runtime.",
+    explanation="""
+The published runtime's forward pass unpacks four values from
+`HybridRearranger.rearrange`, which returns three (queries, keys, values):
+every attention call with `use_rearrange` on and `rearrange_method: Hybrid`
+raises a ValueError, warm-up steps included (the rearrangement runs before the
+warm-up test). Its inverse is also called with the wrong arguments.
+""",
+    bad="""
+      use_rearrange: true
+      rearrange_method: Hybrid
+""",
+    good="""
+      use_rearrange: true
+      rearrange_method: Gilbert
+""",
+    fix="use rearrange_method: Gilbert (or SemanticAware), or turn use_rearrange off",
+)
+def check_hybrid_rearrangement(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for preset in ctx.psa_presets():
+        hybrid = preset.runtime_value("rearrange_method") == "Hybrid" and bool(preset.runtime_value("use_rearrange"))
+        if hybrid:
+            yield preset.diagnostic(
+                "hybrid-rearrangement-crashes", ("rearrange_method",),
+                "rearrange_method is Hybrid: the published runtime's forward unpacks 4 values from the Hybrid "
+                "rearranger, which returns 3, so every attention call fails (ValueError)",
+            )
