@@ -118,6 +118,16 @@ def test_a_level_reaching_exactly_one_less_the_tolerance_counts_as_reaching_one(
     ]
 
 
+def test_the_walk_stops_at_one() -> None:
+    assert [message for message, _ in said(render("1: [0.0, 0.4]; 0: [0.3, 1.5]"), "PSA203")] == [
+        "level 0 starts at 0.3 but level 1 ends at 0.4 (an overlap); the runtime ignores start and runs [0.4, 1]"
+    ]
+
+
+def test_last_level_ending_exactly_one_less_the_tolerance_is_covering() -> None:
+    assert said(render("1: [0.0, 0.4]; 0: [0.4, 0.999999999]"), "PSA204") == []
+
+
 def test_last_level_within_tolerance_of_one_is_covering() -> None:
     assert said(render("1: [0.0, 0.4]; 0: [0.4, 0.9999999999995]"), "PSA204") == []
 
@@ -178,6 +188,11 @@ ORDER_CASES = {
     "a reversed range: the walk is unknown": (
         "1: [0.0, 0.4]; 2: [0.5, 0.4]; 0: [0.4, 1.0]",
         f"{NEEDS} (listed: 1, 2, 0; missing: 4, 8): {BY_POSITION}, not by key",
+        "list the levels 1, 2, 4, 8, 0 in this order",
+    ),
+    "a range past 1: the walk is unknown": (
+        "1: [0.0, 0.4]; 2: [0.4, 0.5]; 4: [0.5, 0.6]; 0: [0.6, 1.5]",
+        f"{NEEDS} (listed: 1, 2, 4, 0; missing: 8): {BY_POSITION}, not by key",
         "list the levels 1, 2, 4, 8, 0 in this order",
     ),
     "a malformed range: the walk is unknown": (

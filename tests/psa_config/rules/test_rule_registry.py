@@ -17,7 +17,7 @@ from psa_config.rules.registry import declare, get_rule, register, rule_named
 DOCUMENTATION = {
     "summary": "A made-up rule.",
     "explanation": "\n  Indented first line.\nSecond line.\n\n",
-    "bad": "\n      mask_mode: TopK\n      X: 1\n",
+    "bad": "\nX: 1\n      mask_mode: TopK\n",
     "good": "\nX: 2\n      mask_mode: topk\n\n",
     "fix": "write topk",
 }
@@ -40,7 +40,7 @@ def test_declare_keeps_every_field_and_trims_only_blank_lines(empty_registry: di
         severity=Severity.WARNING,
         summary="A made-up rule.",
         explanation="Indented first line.\nSecond line.",
-        bad_example="      mask_mode: TopK\n      X: 1",
+        bad_example="X: 1\n      mask_mode: TopK",
         good_example="X: 2\n      mask_mode: topk",
         fix="write topk",
         check=None,
@@ -89,5 +89,5 @@ def test_rule_table_aligns_names_and_severities(empty_registry: dict[str, regist
 def test_explain_indents_the_examples(empty_registry: dict[str, registry.Rule]) -> None:
     declare("PSA998", "made-up", Severity.WARNING, **DOCUMENTATION)
     text = docs.explain(rule_named("made-up"))
-    assert "Bad:\n          mask_mode: TopK\n          X: 1\n\nGood:\n    X: 2\n          mask_mode: topk\n\nFix: write topk\n" in text
+    assert "Bad:\n    X: 1\n          mask_mode: TopK\n\nGood:\n    X: 2\n          mask_mode: topk\n\nFix: write topk\n" in text
     assert text.startswith("PSA998 made-up (warning)\n\nA made-up rule.\n\nIndented first line.\nSecond line.\n\n")
