@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from psa_config import check_text
-from psa_config.rules.context import PresetView, _View
+from psa_config.rules.context import ModelView, PresetView, _View
 
 DATA: dict[str, Any] = {
     "block_size": {"m": 64, "n": True},
@@ -147,3 +147,15 @@ def test_a_non_empty_level_walked_before_level_1_is_named() -> None:
 
 def test_an_empty_level_walked_before_level_1_is_not() -> None:
     assert walked_late("2: [0.0, 0.0]; 1: [0.0, 0.4]; 0: [0.4, 1.0]") == []
+
+
+@pytest.mark.parametrize("tile_n, expected", [(16, 16), (256, 256), (15, None), (257, None), (32.0, None), (True, None)])
+def test_tile_n_within_the_models_bounds(tile_n: object, expected: int | None) -> None:
+    assert PresetView(None, None, "p", {"block_size": {"tile_n": tile_n}}).tile_n() == expected  # type: ignore[arg-type]
+
+
+def test_a_presets_own_text_length_overrides_the_models() -> None:
+    model = ModelView(None, "CogVideo_5b", {"text_length": 226})  # type: ignore[arg-type]
+    assert PresetView(None, model, "p", {"text_length": 0}).text_length() == (0, ("text_length",))  # type: ignore[arg-type]
+    assert PresetView(None, model, "p", {"text_length": "7"}).text_length() == (None, ("text_length",))  # type: ignore[arg-type]
+    assert PresetView(None, model, "p", {}).text_length() == (226, ())  # type: ignore[arg-type]
