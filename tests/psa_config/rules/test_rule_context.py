@@ -18,6 +18,7 @@ DATA: dict[str, Any] = {
     "name": "Gilbert",
     "nothing": None,
     "scalar": 7,
+    "deep": {"a": {"b": 1}},
 }
 
 
@@ -29,6 +30,8 @@ DATA: dict[str, Any] = {
     (("missing",), False),
     (("scalar", "m"), False),
     (("missing", "m"), False),
+    (("deep", "a", "b"), True),
+    (("deep", "a", "c"), False),
 ])
 def test_has_looks_in_the_parent_of_the_last_key(keys: tuple[str, ...], expected: bool) -> None:
     assert _View(None, DATA).has(*keys) is expected  # type: ignore[arg-type]
