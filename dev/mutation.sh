@@ -33,7 +33,7 @@ only_mutate() {
 
 tests_for() {
   local checker='"tests/psa_config/rules", "tests/psa_config/test_checker.py", "tests/psa_config/test_properties.py",
-    "tests/psa_config/test_line_columns.py", "tests/psa_config/test_yaml11_keys.py", "tests/psa_config/test_api.py",
+    "tests/psa_config/test_line_columns.py", "tests/psa_config/test_yaml11_keys.py", "tests/psa_config/test_yaml11_messages.py", "tests/psa_config/test_api.py",
     "tests/psa_config/commands/test_check_command.py", "tests/psa_config/test_conformance.py", "tests/psa_config/test_reader_examples.py"'
   case "$1" in
     rules) echo "$checker" ;;
