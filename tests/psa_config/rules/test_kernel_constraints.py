@@ -64,3 +64,25 @@ def test_the_similarity_mask_with_new_mask_type(sim: str, read: str) -> None:
 def test_no_similarity_mask_problem_when_it_is_off_or_left_to_old_mask_type() -> None:
     assert reported(render({"sim": "false"}), "PSA304") == []
     assert reported(render({"sim": "true", "impl": "old_mask_type"}), "PSA304") == []
+
+
+def test_sta_without_tile_size_and_hybrid_rearrangement() -> None:
+    text = render({}, {}).replace("rearrange_method: Gilbert", "rearrange_method: STA", 1)
+    assert [message for _, message, _ in reported(text, "PSA306")] == [
+        "rearrange_method is STA but tile_size is missing: the runtime passes no tile size to the STA rearranger, which fails at setup"
+    ]
+    text = render({}, {}).replace("rearrange_method: Gilbert", "rearrange_method: Hybrid", 1)
+    assert [message for _, message, _ in reported(text, "PSA307")] == [
+        "rearrange_method is Hybrid: the published runtime's forward unpacks 4 values from the Hybrid rearranger, "
+        "which returns 3, so every attention call fails (ValueError)"
+    ]
+
+
+@pytest.mark.parametrize("first", [{}, {"impl": "old_mask_type", "sim": "true"}])
+def test_missing_thresholds_are_found_after_any_preset(first: dict[str, str]) -> None:
+    text = render(first, {"impl": "old_mask_type", "sim": "true"})
+    if first:
+        text = text.replace("sim_thresholds: {x2: 0.7, x4: 0.65, x8: 0.6}", "sim_thresholds: 0.5", 1)
+    second = text.rindex("      sim_thresholds: {x2: 0.7, x4: 0.65, x8: 0.6}")
+    text = text[:second] + "      sim_thresholds: {x2: 0.7}\n" + text[second:].split("\n", 1)[1]
+    assert [line for line, _, _ in reported(text, "PSA305")] == [text.splitlines().index("      sim_thresholds: {x2: 0.7}") + 1]
