@@ -53,3 +53,7 @@ def test_a_tile_as_wide_as_the_block_is_fine() -> None:
 def test_every_preset_is_checked_after_one_without_a_usable_tile() -> None:
     text = render(("a", "32", '"32"'), ("b", "32", "64"))
     assert [line for line, _, _, _ in reported(text)] == [21]
+
+
+def test_the_fix_suggests_32_when_the_block_is_wider() -> None:
+    assert [fix for _, _, _, fix in reported(render(("a", "64", "128")))] == ["use a tile_n that divides 64, e.g. 32"]

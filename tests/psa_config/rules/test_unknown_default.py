@@ -33,3 +33,8 @@ def test_a_close_name_is_suggested_at_the_value() -> None:
 def test_without_a_close_name_the_presets_are_listed(count: int, listing: str) -> None:
     found = reported(file_with("zzz", [f"dense{i}" for i in range(count)]))
     assert found == [(2, 22, f"default_attention `zzz` is not a preset of `Wan2.1_14b` (presets: {listing})", "name one of the model's presets")]
+
+
+def test_every_model_is_checked_after_one_whose_default_is_fine() -> None:
+    text = file_with("a", ["a"]) + file_with("zzz", ["b"]).replace("Wan2.1_14b:", "Wan2.2_5B:")
+    assert [line for line, _, _, _ in reported(text)] == [text.splitlines().index("  default_attention: zzz") + 1]
