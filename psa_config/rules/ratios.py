@@ -299,12 +299,11 @@ def _order_fix(preset: PresetView) -> str:
         return "list the levels 1, 2, 4, 8, 0 in this order"
     parts = []
     cursor = 0.0
-    for level in NEW_MASK_ORDER:
-        if level in ranges:
-            parts.append(f"{level}: [{ranges[level].start:g}, {ranges[level].end:g}]")
-            cursor = ranges[level].end
-        else:
-            parts.append(f"{level}: [{cursor:g}, {cursor:g}]")
+    for level in NEW_MASK_ORDER:  # each level keeps its share, chained in the kernel's order
+        share = ranges[level].end - ranges[level].start if level in ranges else 0.0
+        end = round(cursor + share, 6)
+        parts.append(f"{level}: [{cursor:g}, {end:g}]")
+        cursor = end
     return "write " + ", ".join(parts)
 
 

@@ -160,18 +160,18 @@ ORDER_CASES = {
         "2: [0.0, 0.4]; 1: [0.4, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]",
         f"{NEEDS} (listed: 2, 1, 4, 8, 0): {BY_POSITION}, not by key, so "
         "level 2's blocks run at full resolution; level 1's blocks run at 2x pooling",
-        "write 1: [0.4, 0.5], 2: [0, 0.4], 4: [0.5, 0.6], 8: [0.6, 0.8], 0: [0.8, 1]",
+        "write 1: [0, 0.1], 2: [0.1, 0.5], 4: [0.5, 0.6], 8: [0.6, 0.8], 0: [0.8, 1]",
     ),
     "8 after 0": (
         "1: [0.0, 0.4]; 2: [0.4, 0.5]; 4: [0.5, 0.6]; 0: [0.6, 0.8]; 8: [0.8, 1.0]",
         f"{NEEDS} (listed: 1, 2, 4, 0, 8): {BY_POSITION}, not by key, so "
         "level 0's blocks run at 8x pooling instead of being skipped; level 8's blocks are skipped (past the fourth separator)",
-        "write 1: [0, 0.4], 2: [0.4, 0.5], 4: [0.5, 0.6], 8: [0.8, 1], 0: [0.6, 0.8]",
+        "write 1: [0, 0.4], 2: [0.4, 0.5], 4: [0.5, 0.6], 8: [0.6, 0.8], 0: [0.8, 1]",
     ),
     "an empty level out of place": (
         "1: [0.0, 0.4]; 4: [0.4, 0.4]; 2: [0.4, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]",
         f"{NEEDS} (listed: 1, 4, 2, 8, 0): {BY_POSITION}, not by key, so level 2's blocks run at 4x pooling",
-        "write 1: [0, 0.4], 2: [0.4, 0.6], 4: [0.4, 0.4], 8: [0.6, 0.8], 0: [0.8, 1]",
+        "write 1: [0, 0.4], 2: [0.4, 0.6], 4: [0.6, 0.6], 8: [0.6, 0.8], 0: [0.8, 1]",
     ),
     "level 1 missing: its empty range goes first, at 0": (
         "2: [0.0, 0.4]; 4: [0.4, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]",
@@ -183,7 +183,7 @@ ORDER_CASES = {
     "a share of exactly the tolerance counts as empty": (
         "2: [0.0, 1.0e-9]; 1: [1.0e-9, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]",
         f"{NEEDS} (listed: 2, 1, 4, 8, 0): {BY_POSITION}, not by key, so level 1's blocks run at 2x pooling",
-        "write 1: [1e-09, 0.5], 2: [0, 1e-09], 4: [0.5, 0.6], 8: [0.6, 0.8], 0: [0.8, 1]",
+        "write 1: [0, 0.5], 2: [0.5, 0.5], 4: [0.5, 0.6], 8: [0.6, 0.8], 0: [0.8, 1]",
     ),
     "a reversed range: the walk is unknown": (
         "1: [0.0, 0.4]; 2: [0.5, 0.4]; 0: [0.4, 1.0]",
