@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from yaml.error import Mark, MarkedYAMLError
 
-from psa_config.source import _marked_error, read_source
+from psa_config.source import _marked_error, read_source, suppressions
 from psa_config.source_document import Span
 
 GENERIC_FIX = "correct the YAML at the reported position (indent with spaces, close brackets and quotes)"
@@ -156,3 +156,25 @@ def test_a_list_item_has_only_a_value_span_which_key_span_returns() -> None:
     item = ("M", "attention_configs", "p", "mask_ratios", 1, 1)
     assert source.value_span(item) == Span(5, 18)
     assert source.key_span(item) == Span(5, 18)
+
+
+def test_suppression_comments_by_line() -> None:
+    text = (
+        "a: 1  # psa-config: ignore\n"
+        "b: 2\n"
+        "c: 3 #psa-config:ignore[ PSA101 , runtime-default,, ]\n"
+        "d: 4  # psa-config: ignore[]\n"
+        "e: 5  # a note, then psa-config: ignore\n"  # the marker must open a comment
+        "g: 6  # x  # psa-config: ignore[PSA105]\n"
+        "f: psa-config: ignore[PSA101]\n"
+    )
+    assert suppressions(text) == {
+        1: None,
+        3: frozenset({"PSA101", "runtime-default"}),
+        4: frozenset(),
+        7: frozenset({"PSA105"}),
+    }
+
+
+def test_no_suppressions_without_the_marker() -> None:
+    assert suppressions("a: 1  # ignore\nb: 2  # psa_config: ignore\n") == {}
