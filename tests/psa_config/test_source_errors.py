@@ -172,7 +172,7 @@ def test_suppression_comments_by_line() -> None:
         1: None,
         3: frozenset({"PSA101", "runtime-default"}),
         4: frozenset(),
-        7: frozenset({"PSA105"}),
+        6: frozenset({"PSA105"}),
     }
 
 
