@@ -25,8 +25,9 @@ PUBLISHED_NAME = Path("seed") / "published-attention_config.yaml"
 
 
 def published_presets() -> Path:
-    """The published file, from the project's shared folder: in the repository or beside it (CI lays it beside)."""
-    candidates = [ROOT / "shared" / PUBLISHED_NAME, ROOT.parent / "shared" / PUBLISHED_NAME]
+    """The published file: the repository's own copy (tests/data/seed), else the project's shared folder."""
+    candidates = [ROOT / "tests" / "data" / PUBLISHED_NAME, ROOT / "shared" / PUBLISHED_NAME,
+                  ROOT.parent / "shared" / PUBLISHED_NAME]
     found = [path for path in candidates if path.is_file()]
     assert found, f"the published presets are missing: looked for {', '.join(map(str, candidates))}"
     return found[0]
