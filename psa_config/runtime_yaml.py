@@ -37,6 +37,7 @@ libyaml subset rather than prove their scanning equal.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -129,8 +130,8 @@ def _locate_failure(root: Node, failure: Exception) -> ConstructorError:
     return ConstructorError(None, None, f"{type(failure).__name__}: {failure}", root.start_mark)
 
 
-def _scalars(root: Node) -> list[ScalarNode]:
-    found: list[ScalarNode] = []
+def each_node(root: Node) -> Iterator[Node]:
+    """Each node of the graph once, depth first (an alias is the same node object as its anchor)."""
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -138,13 +139,15 @@ def _scalars(root: Node) -> list[ScalarNode]:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if isinstance(node, ScalarNode):
-            found.append(node)
-        elif isinstance(node, SequenceNode):
+        yield node
+        if isinstance(node, SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, MappingNode):
             stack.extend(part for pair in node.value for part in pair)
-    return found
+
+
+def _scalars(root: Node) -> list[ScalarNode]:
+    return [node for node in each_node(root) if isinstance(node, ScalarNode)]
 
 
 def _short_tag(tag: str) -> str:

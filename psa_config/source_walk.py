@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from psa_config.diagnostics import Diagnostic
 from psa_config.rules.registry import make_diagnostic
-from psa_config.runtime_yaml import MERGE_TAG
+from psa_config.runtime_yaml import MERGE_TAG, each_node
 from psa_config.source_document import Path, SourceDocument, Span
 
 MAP_TAG = "tag:yaml.org,2002:map"
@@ -60,22 +60,12 @@ class NodeInventory:
 def take_inventory(root: Node) -> NodeInventory:
     """Each node of the graph once (aliases are the same node object)."""
     inventory = NodeInventory()
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in each_node(root):
         inventory.count += 1
         if isinstance(node, ScalarNode):
             inventory.scalars.append(node)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
         elif isinstance(node, MappingNode):
             inventory.written_pairs[id(node)] = list(node.value)
-            for key, value in node.value:
-                stack += (key, value)
     return inventory
 
 
