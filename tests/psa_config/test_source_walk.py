@@ -75,3 +75,10 @@ def test_merging_the_same_anchor_twice_is_no_duplicate() -> None:
     source = read_source("base: &b\n  k: 1\nother:\n  <<: *b\n  <<: *b\n", "cfg.yaml")
     assert source.diagnostics == []
     assert source.data == {"base": {"k": 1}, "other": {"k": 1}}
+
+
+def test_a_duplicate_after_a_merge_key_is_still_found() -> None:
+    text = "base: &b\n  j: 0\nother:\n  <<: *b\n  k: 1\n  k: 2\n"
+    found = read_source(text, "cfg.yaml").diagnostics
+    assert [(d.code, d.line, d.column, d.field) for d in found] == [("PSA002", 6, 3, "k")]
+    assert found[0].message == "duplicate key `k` (first at line 5): the runtime silently keeps only the last value"
