@@ -82,3 +82,17 @@ def test_a_duplicate_after_a_merge_key_is_still_found() -> None:
     found = read_source(text, "cfg.yaml").diagnostics
     assert [(d.code, d.line, d.column, d.field) for d in found] == [("PSA002", 6, 3, "k")]
     assert found[0].message == "duplicate key `k` (first at line 5): the runtime silently keeps only the last value"
+
+
+def _aliases_of_one_list(items: int, aliases: int) -> str:
+    return "a: &a [" + ", ".join(["x"] * items) + "]\nb: [" + ", ".join(["*a"] * aliases) + "]\n"
+
+
+def test_the_alias_allowance_is_exact() -> None:
+    # 15 scalars + the root, `a`, its list, `b`, its list: 20 written nodes, so 100000 + 4 * 20 = 100080
+    # nodes may be reached again; each `*a` reaches the list and its 15 scalars again: 16 each.
+    at_the_limit = read_source(_aliases_of_one_list(15, 100080 // 16), "cfg.yaml")
+    assert at_the_limit.readable, at_the_limit.diagnostics
+    one_more = read_source(_aliases_of_one_list(15, 100080 // 16 + 1), "cfg.yaml")
+    assert not one_more.readable
+    assert one_more.diagnostics[0].message.startswith("the value of `b` expands through aliases to more than 100080 ")
