@@ -232,8 +232,7 @@ also divide the token grid of the video, which depends on the video size:
 )
 def check_sta_tile_size(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
-        sta = preset.runtime_value("rearrange_method") == "STA" and bool(preset.runtime_value("use_rearrange"))
-        if sta and not preset.has("tile_size"):
+        if _rearrangement(preset) == "STA" and not preset.has("tile_size"):
             yield preset.diagnostic(
                 "sta-without-tile-size", ("rearrange_method",),
                 "rearrange_method is STA but tile_size is missing: the runtime passes no tile size to the STA "
@@ -265,10 +264,14 @@ warm-up test). Its inverse is also called with the wrong arguments.
 )
 def check_hybrid_rearrangement(ctx: CheckContext) -> Iterator[Diagnostic]:
     for preset in ctx.psa_presets():
-        hybrid = preset.runtime_value("rearrange_method") == "Hybrid" and bool(preset.runtime_value("use_rearrange"))
-        if hybrid:
+        if _rearrangement(preset) == "Hybrid":
             yield preset.diagnostic(
                 "hybrid-rearrangement-crashes", ("rearrange_method",),
                 "rearrange_method is Hybrid: the published runtime's forward unpacks 4 values from the Hybrid "
                 "rearranger, which returns 3, so every attention call fails (ValueError)",
             )
+
+
+def _rearrangement(preset: PresetView) -> object:
+    """The rearrangement method the runtime runs for the preset (None when use_rearrange is off)."""
+    return preset.runtime_value("rearrange_method") if preset.runtime_value("use_rearrange") else None
