@@ -9,9 +9,10 @@ from psa_tui.widgets.tree import ConfigTree, Target
 
 
 async def settle(app: PsaConfigApp, pilot: Pilot[int]) -> None:
-    """Let messages, the form worker and refreshes finish."""
+    """Let messages, the form worker, scroll animations and refreshes finish."""
     await pilot.pause()
     await app.workers.wait_for_complete()
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
 
