@@ -12,11 +12,13 @@
 # (HYPOTHESIS_PROFILE, default dev). Prints, per target, the score and every mutant that was not
 # killed; `mutmut show NAME` inside the scratch copy prints a mutant's diff.
 # MUTANTS="psa_config.rules.ratios.*" runs (or re-runs) only the mutants whose names match.
+# MUTMUT_TIME_LIMIT=SECONDS stops a target's run there and scores what ran (dev/mutation_on_device.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 MUTATION_DIR=${MUTATION_DIR:-/tmp/psa-mutation}
 WORKERS=${MUTMUT_WORKERS:-1}
+TIME_LIMIT=${MUTMUT_TIME_LIMIT:-0}  # seconds for one target's run; 0: no limit
 export HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-dev}
 PYTHON=${PYTHON:-$REPO/.venv/bin/python}
 
@@ -44,13 +46,18 @@ tests_for() {
   esac
 }
 
-# The working tree as it is now: tracked files and untracked files git does not ignore.
+# The working tree as it is now: tracked files and untracked files git does not ignore
+# (outside a git checkout, as on the device machine: every file but wheels and virtual environments).
 copy_tree() {
   local target_dir=$1
   mkdir -p "$target_dir"
-  git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' path; do
-    [ -e "$path" ] && printf '%s\0' "$path"
-  done | tar --null -T - -cf - | tar -xf - -C "$target_dir"
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' path; do
+      [ -e "$path" ] && printf '%s\0' "$path"
+    done | tar --null -T - -cf - | tar -xf - -C "$target_dir"
+  else
+    tar --exclude='./.whl*' --exclude=./.venv --exclude=./.git -cf - . | tar -xf - -C "$target_dir"
+  fi
 }
 
 # Replaces [tool.mutmut] in the copy's pyproject.toml by the target's own section.
@@ -106,9 +113,18 @@ run_target() {
   (
     cd "$target_dir"
     # shellcheck disable=SC2086  # MUTANTS is a list of name patterns
-    nice -n 19 "$PYTHON" -m mutmut run --max-children "$WORKERS" ${MUTANTS:-} >mutmut-run.log 2>&1 || { tail -20 mutmut-run.log; exit 1; }
+    status=0
+    timeout -k 15 "$TIME_LIMIT" nice -n 19 "$PYTHON" -m mutmut run --max-children "$WORKERS" ${MUTANTS:-} >mutmut-run.log 2>&1 || status=$?
+    if [ "$status" = 124 ]; then
+      echo "stopped after MUTMUT_TIME_LIMIT=${TIME_LIMIT}: the score counts the mutants run so far"
+    elif [ "$status" != 0 ]; then
+      tail -20 mutmut-run.log
+      exit 1
+    fi
     score
-    "$PYTHON" -m mutmut results
+    "$PYTHON" -m mutmut results | grep -v ': not checked$' | tee mutmut-survivors.txt
+    # every mutant not killed, with its diff, for classifying it away from this copy
+    grep -o '^ *[^ :]*' mutmut-survivors.txt | while read -r name; do "$PYTHON" -m mutmut show "$name"; done >mutmut-survivors.diff 2>&1 || true
   )
 }
 
