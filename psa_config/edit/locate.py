@@ -240,10 +240,17 @@ def scalar_end(text: str, node: ScalarNode) -> int:
         return node.end_mark.index
     start, end = node.start_mark.index, node.end_mark.index
     region_end = _block_region_end(text, start, end)
-    header_end = line_end(text, start)
-    if "+" in text[start:header_end].split("#")[0]:
+    if keeps_blank_lines(text, node):
         return region_end
-    return _last_content_line_end(text, header_end, region_end)
+    return _last_content_line_end(text, line_end(text, start), region_end)
+
+
+def keeps_blank_lines(text: str, node: Node) -> bool:
+    """Whether ``node`` is a keep-chomping block scalar (``|+``, ``>+``): blank lines after it are its value."""
+    if not isinstance(node, ScalarNode) or node.style not in ("|", ">"):
+        return False
+    start = node.start_mark.index
+    return "+" in text[start : line_end(text, start)].split("#")[0]
 
 
 def _block_region_end(text: str, start: int, end: int) -> int:

@@ -336,15 +336,27 @@ def remove_entry(ctx: Context, entry: Entry) -> Splice:
 
 
 def _follows_kept_lines(ctx: Context, entry: Entry, start: int) -> bool:
-    """Whether the entry before ``entry`` ends with a keep-chomping block scalar's blank lines."""
+    """Whether the entry before ``entry`` ends, on the line before ``start``, with a keep-chomping block scalar."""
     pairs = list(entry.mapping.value)
     index = next(i for i, (key, _) in enumerate(pairs) if key is entry.key)
     if index == 0:
         return False
     key, value = pairs[index - 1]
     end = locate.entry_end(ctx.text, Entry(key, value, entry.mapping, alias=_alias(key, value)))
-    last_line = ctx.text[locate.line_start(ctx.text, end) : end]
-    return not last_line.strip(" \t") and locate.after_line_break(ctx.text, end) == start
+    return _ends_with_keep_scalar(ctx.text, key, value) and locate.after_line_break(ctx.text, end) == start
+
+
+def _ends_with_keep_scalar(text: str, key: Node, value: Node) -> bool:
+    """Whether a pair's text ends with a keep-chomping block scalar (its last leaf, written there, not an alias)."""
+    node, alias = value, locate.is_alias(key, value)
+    while not alias and isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
+        if isinstance(node, MappingNode):
+            key, last = node.value[-1]
+            node, alias = last, locate.is_alias(key, last)
+        else:
+            last = node.value[-1]
+            node, alias = last, last.start_mark.index < node.start_mark.index
+    return not alias and locate.keeps_blank_lines(text, node)
 
 
 def _after_blank_lines(text: str, index: int) -> int:

@@ -1,0 +1,235 @@
+"""Setting, inserting and removing pairs (``psa_config/edit/setting.py``): the exact text each edit writes.
+
+Every expectation is the text a careful human would write by hand: the untouched
+bytes identical, the new or removed text exactly where it belongs. The cases
+cover what mutation testing found unexercised: flow mappings (removal at each
+position, insertion into empty and anchored ones), block insertion in order,
+blank lines after keep-chomping block scalars, and the style hints of new values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from psa_config.edit import Document, EditError, SharedValueError
+
+HEAD = "M:\n  attention_configs:\n    p:\n"
+Edit = Callable[[Document], Document]
+
+
+def edited(text: str, edit: Edit, *, edit_anchor: bool = False) -> str:
+    return edit(Document.from_text(text, edit_anchor=edit_anchor)).text
+
+
+def remove(key: str) -> Edit:
+    return lambda d: d.remove_value("M", "p", key)
+
+
+def put(key: str, value: object) -> Edit:
+    return lambda d: d.set_value("M", "p", key, value)  # type: ignore[arg-type]
+
+
+# ---- removing from a flow mapping --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "key", "after"),
+    [
+        ("{m: 64, n: 64, tile_n: 32}", "block_size.m", "{n: 64, tile_n: 32}"),
+        ("{m: 64, n: 64, tile_n: 32}", "block_size.n", "{m: 64, tile_n: 32}"),
+        ("{m: 64, n: 64, tile_n: 32}", "block_size.tile_n", "{m: 64, n: 64}"),
+        ("{m: 64}", "block_size.m", "{}"),
+        ("{ m: 64 , n: 64 }", "block_size.m", "{ n: 64 }"),
+        ("{ m: 64 , n: 64 }", "block_size.n", "{ m: 64 }"),
+        ("{m: 64,n: 32}", "block_size.n", "{m: 64}"),
+        ("{m: 64,n: 32}", "block_size.m", "{n: 32}"),
+    ],
+)
+def test_removing_from_a_flow_mapping_takes_the_item_and_one_comma(before: str, key: str, after: str) -> None:
+    tail = "      verbose: true\n"
+    text = HEAD + f"      block_size: {before}\n" + tail
+    assert edited(text, remove(key)) == HEAD + f"      block_size: {after}\n" + tail
+
+
+def test_removing_after_an_alias_in_a_flow_mapping_keeps_the_alias_whole() -> None:
+    text = "x: &x 64\n" + HEAD + "      block_size: {m: *x, n: 64}\n"
+    assert edited(text, remove("block_size.n")) == "x: &x 64\n" + HEAD + "      block_size: {m: *x}\n"
+
+
+def test_removing_from_a_flow_mapping_over_several_lines() -> None:
+    text = HEAD + "      block_size: {\n        m: 64,\n        n: 64\n      }\n"
+    assert edited(text, remove("block_size.n")) == HEAD + "      block_size: {\n        m: 64\n      }\n"
+    assert edited(text, remove("block_size.m")) == HEAD + "      block_size: {\n        n: 64\n      }\n"
+
+
+def test_a_mapping_without_some_keys_removes_them_from_a_flow_mapping() -> None:
+    text = HEAD + "      block_size: {m: 64, n: 64, tile_n: 32}\n"
+    assert edited(text, put("block_size", {"m": 64, "n": 64})) == HEAD + "      block_size: {m: 64, n: 64}\n"
+    assert edited(text, put("block_size", {"n": 64, "tile_n": 32})) == HEAD + "      block_size: {n: 64, tile_n: 32}\n"
+
+
+# ---- inserting into a flow mapping -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("{}", "{m: 64, n: 64, tile_n: 32}"),
+        ("{m: 64}", "{m: 64, n: 64, tile_n: 32}"),
+        ("{m: 64, n: 64}", "{m: 64, n: 64, tile_n: 32}"),
+        ("&bs {}", "&bs {m: 64, n: 64, tile_n: 32}"),
+        ("&bs {m: 64}", "&bs {m: 64, n: 64, tile_n: 32}"),
+        ("{ m: 64 }", "{ m: 64, n: 64, tile_n: 32 }"),
+    ],
+)
+def test_new_keys_of_a_flow_mapping_go_after_its_last_item(before: str, after: str) -> None:
+    text = HEAD + f"      block_size: {before}  # kept\n"
+    value = {"m": 64, "n": 64, "tile_n": 32}
+    assert edited(text, put("block_size", value)) == HEAD + f"      block_size: {after}  # kept\n"
+
+
+def test_one_new_key_of_a_flow_mapping() -> None:
+    text = HEAD + "      block_size: {m: 64}\n"
+    assert edited(text, put("block_size.n", 64)) == HEAD + "      block_size: {m: 64, n: 64}\n"
+    text = HEAD + "      block_size: {}\n"
+    assert edited(text, put("block_size.n", 64)) == HEAD + "      block_size: {n: 64}\n"
+
+
+def test_new_flow_items_take_the_style_of_a_sibling_preset() -> None:
+    other = "    q:\n      mask_ratios: {1: [0.00, 0.25], 2: [0.250, 0.5]}\n"
+    text = HEAD + "      mask_ratios: {1: [0.00, 0.25]}\n" + other
+    value = {1: [0, 0.25], 2: [0.25, 0.5]}
+    expected = HEAD + "      mask_ratios: {1: [0.00, 0.25], 2: [0.250, 0.5]}\n" + other
+    assert edited(text, put("mask_ratios", value)) == expected
+
+
+def test_new_flow_items_without_a_sibling_are_plain() -> None:
+    text = HEAD + "      mask_ratios: {1: [0.00, 0.25]}\n"
+    expected = HEAD + "      mask_ratios: {1: [0.00, 0.25], 2: [0.25, 0.5]}\n"
+    assert edited(text, put("mask_ratios", {1: [0, 0.25], 2: [0.25, 0.5]})) == expected
+
+
+def test_new_flow_keys_that_need_quotes_are_quoted() -> None:
+    text = HEAD + "      block_size: {m: 64}\n"
+    expected = HEAD + "      block_size: {m: 64, \"a b: c\": 1}\n"
+    assert edited(text, put("block_size", {"m": 64, "a b: c": 1})) == expected
+
+
+# ---- inserting into a block mapping ------------------------------------------------------------
+
+
+def test_new_keys_of_a_block_mapping_follow_its_last_entry_in_order() -> None:
+    text = HEAD + "      block_size:\n        m: 64  # query\n        n: 64\n      verbose: true\n"
+    expected = (
+        HEAD + "      block_size:\n        m: 64  # query\n        n: 64\n        tile_n: 32\n        extra: 1\n"
+        "      verbose: true\n"
+    )
+    assert edited(text, put("block_size", {"m": 64, "n": 64, "tile_n": 32, "extra": 1})) == expected
+
+
+def test_new_block_keys_take_the_indentation_of_the_mapping() -> None:
+    text = "M:\n    attention_configs:\n        p:\n            block_size:\n                m: 64\n"
+    expected = text + "                n: 64\n"
+    assert edited(text, put("block_size", {"m": 64, "n": 64})) == expected
+
+
+def test_new_block_entries_take_the_style_of_a_sibling_preset() -> None:
+    other = "    q:\n      mask_ratios:\n        1: [0.00, 0.25]\n        2:\n        - 0.250\n        - 0.5\n"
+    text = HEAD + "      mask_ratios:\n        1: [0.00, 0.25]\n" + other
+    expected = HEAD + "      mask_ratios:\n        1: [0.00, 0.25]\n        2:\n        - 0.250\n        - 0.5\n" + other
+    assert edited(text, put("mask_ratios", {1: [0, 0.25], 2: [0.25, 0.5]})) == expected
+
+
+def test_new_block_entries_in_a_crlf_file_use_crlf() -> None:
+    text = HEAD.replace("\n", "\r\n") + "      block_size:\r\n        m: 64\r\n"
+    expected = text + "        n: 64\r\n        tile_n: 32\r\n"
+    assert edited(text, put("block_size", {"m": 64, "n": 64, "tile_n": 32})) == expected
+
+
+def test_new_block_entries_at_the_end_without_a_final_newline() -> None:
+    text = HEAD + "      block_size:\n        m: 64"
+    assert edited(text, put("block_size", {"m": 64, "n": 64})) == text + "\n        n: 64"
+
+
+def test_new_nested_mapping_in_a_block_mapping() -> None:
+    text = HEAD + "      verbose: true\n"
+    expected = HEAD + "      verbose: true\n      block_size:\n        m: 64\n        n: 64\n"
+    assert edited(text, put("block_size", {"m": 64, "n": 64})) == expected
+    expected = HEAD + "      verbose: true\n      block_size:\n        n: 64\n"
+    assert edited(text, put("block_size.n", 64)) == expected
+
+
+# ---- removing next to keep-chomping block scalars ------------------------------------------------
+
+
+def test_removing_after_a_keep_scalar_drops_the_blank_lines_that_followed_the_entry() -> None:
+    text = HEAD + "      description: |+\n        hi\n\n      verbose: true\n\n\n      warmup_steps: 2\n"
+    expected = HEAD + "      description: |+\n        hi\n\n      warmup_steps: 2\n"
+    assert edited(text, remove("verbose")) == expected
+
+
+def test_removing_after_a_keep_scalar_up_to_the_end_of_the_file() -> None:
+    text = HEAD + "      description: |+\n        hi\n\n      verbose: true\n  \n\n"
+    expected = HEAD + "      description: |+\n        hi\n\n"
+    assert edited(text, remove("verbose")) == expected
+
+
+def test_removing_after_a_clipped_scalar_keeps_the_blank_lines() -> None:
+    text = HEAD + "      description: |\n        hi\n\n      verbose: true\n\n      warmup_steps: 2\n"
+    expected = HEAD + "      description: |\n        hi\n\n\n      warmup_steps: 2\n"
+    assert edited(text, remove("verbose")) == expected
+
+
+def test_removing_right_after_a_keep_scalar_s_content_line_drops_the_blank_lines_too() -> None:
+    # they would become the scalar's: its value "hi\n" would read "hi\n\n" (a bug mutation testing found)
+    text = HEAD + "      description: |+\n        hi\n      verbose: true\n\n      warmup_steps: 2\n"
+    expected = HEAD + "      description: |+\n        hi\n      warmup_steps: 2\n"
+    assert edited(text, remove("verbose")) == expected
+    text = HEAD + "      description: >+\n        hi\n      verbose: true\n\n"
+    assert edited(text, remove("verbose")) == HEAD + "      description: >+\n        hi\n"
+
+
+def test_removing_a_preset_after_one_ending_with_a_keep_scalar_keeps_its_value() -> None:
+    text = "M:\n  attention_configs:\n    p:\n      description: |+\n        hi\n    q:\n      verbose: true\n\n    r: {}\n"
+    expected = "M:\n  attention_configs:\n    p:\n      description: |+\n        hi\n    r: {}\n"
+    assert Document.from_text(text).remove_preset("M", "q").text == expected
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "      sim_thresholds:\n        x2: |+\n          hi\n",
+        "      tile_size:\n      - 1\n      - |+\n        hi\n",
+        "      tile_size:\n        - |-\n          a\n        - |+\n          hi\n",
+    ],
+)
+def test_removing_after_a_collection_ending_with_a_keep_scalar_drops_the_blank_lines(before: str) -> None:
+    text = HEAD + before + "      verbose: true\n\n      warmup_steps: 2\n"
+    assert edited(text, remove("verbose")) == HEAD + before + "      warmup_steps: 2\n"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "      description: *d\n",
+        "      description: |-\n        hi\n",
+        "      description: |\n        hi\n",
+        "      description: hi\n",
+        "      description: [a, b]\n",
+        "      tile_size:\n      - 1\n      - *d\n",
+        "      sim_thresholds:\n        x2: *d\n",
+        "      sim_thresholds:\n        x2: |-\n          hi\n",
+        "      sim_thresholds:\n        x2: |+\n          hi\n      # a comment ends it\n",
+    ],
+)
+def test_removing_after_anything_else_keeps_the_blank_lines(before: str) -> None:
+    anchor = "d: &d |+\n  hi\n\n"
+    text = anchor + HEAD + before + "      verbose: true\n\n      warmup_steps: 2\n"
+    assert edited(text, remove("verbose")) == anchor + HEAD + before + "\n      warmup_steps: 2\n"
+
+
+def test_removing_the_first_entry_ignores_blank_lines_after_it() -> None:
+    text = HEAD + "      verbose: true\n\n      warmup_steps: 2\n"
+    assert edited(text, remove("verbose")) == HEAD + "\n      warmup_steps: 2\n"
