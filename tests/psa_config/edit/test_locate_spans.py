@@ -1,0 +1,189 @@
+"""Positions in the text (``psa_config/edit/locate.py``): the exact characters each span covers.
+
+Expectations are written by hand from the YAML text: which characters a value,
+a key's colon or an alias occupies, where lines start and end with LF, CRLF and
+lone CR breaks mixed, and what a mark becomes when shifted.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from yaml.nodes import MappingNode
+
+from psa_config.edit import locate
+from psa_config.edit.locate import Entry
+
+
+def root_of(text: str) -> MappingNode:
+    root = locate.compose(text)
+    assert isinstance(root, MappingNode)
+    return root
+
+
+def entry(text: str, *path: str) -> Entry:
+    return locate.lookup(root_of(text), path).last
+
+
+def written(text: str, span: tuple[int, int]) -> str:
+    return text[span[0] : span[1]]
+
+
+# ---- value_span ----------------------------------------------------------------------------------
+
+SPANS = "a: &x 1\nb: *x\nc:\nd: !!str  &y  hi\ne:\n  f: 1\n  g: [1, 2]  # c\nh: |\n  z\n\ni: 'q'  # c\nj: {k: 1}\n"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("a", "1"),
+        ("b", "*x"),
+        ("d", "hi"),
+        ("e", "f: 1\n  g: [1, 2]"),
+        ("h", "|\n  z"),
+        ("i", "'q'"),
+        ("j", "{k: 1}"),
+    ],
+)
+def test_value_span_is_the_value_as_written_after_the_key(key: str, expected: str) -> None:
+    assert written(SPANS, locate.value_span(SPANS, entry(SPANS, key))) == expected
+
+
+def test_value_span_of_an_empty_value_is_the_spot_after_the_colon() -> None:
+    start, end = locate.value_span(SPANS, entry(SPANS, "c"))
+    assert start == end == SPANS.index("c:\n") + 2
+
+
+def test_value_span_of_an_alias_after_a_comment_line() -> None:
+    text = "a: &x 1\nb:  # note\n  *x\n"
+    assert locate.value_span(text, entry(text, "b")) == (text.index("*x"), text.index("*x") + 2)
+
+
+# ---- shifted marks (a loader that lags behind str indices after a byte-order mark) -----------------
+
+
+def test_shifted_moves_only_the_index() -> None:
+    mark = yaml.Mark("doc", 5, 2, 3, None, None)
+    moved = locate._shifted(mark, 4)
+    assert (moved.name, moved.index, moved.line, moved.column) == ("doc", 9, 2, 3)
+
+
+def test_annotating_with_a_shift_moves_every_mark_and_reads_anchors_there() -> None:
+    text = "a: &x [1, *x]\n"
+    node = yaml.compose("a: &x [1, 2]\n")
+    padded = "  " + text  # the marks lag two characters behind this text
+    locate._annotate(node, padded, 2)
+    key, value = node.value[0]
+    assert (key.start_mark.index, key.end_mark.index) == (2, 3)
+    assert (value.start_mark.index, value.end_mark.index) == (5, 14)
+    assert value.anchor == "x" and key.anchor is None
+    assert [item.start_mark.index for item in value.value] == [9, 12]
+    assert (value.start_mark.line, value.start_mark.column) == (0, 3)
+
+
+def test_a_byte_order_mark_does_not_shift_the_spans() -> None:
+    text = "\ufeffa: &x 12\n"
+    found = entry(text, "a")
+    assert written(text, locate.value_span(text, found)) == "12"
+    assert found.value.anchor == "x"
+    assert locate.column_of(text, found.key.start_mark.index) == 0
+
+
+# ---- lines with mixed breaks ---------------------------------------------------------------------
+
+MIXED = "ab\r\ncd\ref\ngh"  # CRLF, then a lone CR, then LF, and no final break
+
+
+@pytest.mark.parametrize(
+    ("index", "start", "end", "next_line"),
+    [
+        (0, 0, 2, 4),
+        (1, 0, 2, 4),
+        (2, 0, 2, 4),
+        (4, 4, 6, 7),
+        (6, 4, 6, 7),
+        (7, 7, 9, 10),
+        (9, 7, 9, 10),
+        (10, 10, 12, 12),
+        (12, 10, 12, 12),
+    ],
+)
+def test_lines_with_mixed_breaks(index: int, start: int, end: int, next_line: int) -> None:
+    assert locate.line_start(MIXED, index) == start
+    assert locate.line_end(MIXED, index) == end
+    assert locate.after_line_break(MIXED, index) == next_line
+
+
+@pytest.mark.parametrize(("index", "length"), [(0, 0), (2, 2), (3, 1), (6, 1), (9, 1), (12, 0), (99, 0)])
+def test_break_length(index: int, length: int) -> None:
+    assert locate.break_length(MIXED, index) == length
+
+
+@pytest.mark.parametrize(("index", "length"), [(0, 0), (1, 0), (3, 1), (4, 2), (7, 1), (10, 1), (12, 0)])
+def test_break_before(index: int, length: int) -> None:
+    assert locate.break_before(MIXED, index) == length
+
+
+@pytest.mark.parametrize(("end", "breaks"), [(0, 0), (3, 1), (4, 1), (7, 2), (10, 3), (12, 3)])
+def test_count_breaks_and_line_numbers(end: int, breaks: int) -> None:
+    assert locate.count_breaks(MIXED, 0, end) == breaks
+    assert locate.line_of(MIXED, end) == breaks + 1
+
+
+def test_count_breaks_in_a_window() -> None:
+    assert locate.count_breaks(MIXED, 3, 12) == 3  # the LF of the CRLF counts, its CR lies outside
+    assert locate.count_breaks(MIXED, 2, 4) == 1
+    assert locate.count_breaks("a\nb\nc", 1, 4) == 2
+    assert locate.count_breaks("a\rb\rc", 1, 4) == 2
+
+
+@pytest.mark.parametrize(("text", "ends"), [("a\n", True), ("a\r", True), ("a\r\n", True), ("a", False), ("", False)])
+def test_ends_with_break(text: str, ends: bool) -> None:
+    assert locate.ends_with_break(text) is ends
+
+
+def test_column_does_not_count_a_byte_order_mark() -> None:
+    assert locate.column_of("\ufeff  a", 3) == 2
+    assert locate.column_of("x\r\n  a", 5) == 2
+    assert locate.column_of("x\r  a", 4) == 2
+
+
+# ---- keys, colons and indentation ----------------------------------------------------------------
+
+
+def test_colon_after_a_key_with_spaces_before_the_colon() -> None:
+    text = "abc   : 1\n"
+    assert locate.colon_after(text, entry(text, "abc").key) == text.index(":") + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "column"),
+    [
+        ("a:\n  b: 1\n", ("a", "b"), 2),
+        ("a:\n  ? b\n  : 1\n", ("a", "b"), 2),
+        ("a:\n  ?   b\n  : 1\n", ("a", "b"), 2),
+        ("\ufeffa: 1\n", ("a",), 0),
+        ("a:\n- b: 1\n", None, None),
+    ],
+)
+def test_key_indent(text: str, key: tuple[str, ...] | None, column: int | None) -> None:
+    if key is None:
+        item = root_of(text).value[0][1].value[0]
+        inner = item.value[0][0]
+        assert locate.key_indent(text, inner) is None
+        assert locate.entry_column(text, inner) == 2
+    else:
+        assert locate.key_indent(text, entry(text, *key).key) == column
+        assert locate.entry_column(text, entry(text, *key).key) == column
+
+
+def test_anchor_prefix_keeps_the_anchor_and_its_spaces() -> None:
+    text = "a: &x   [1]\nb: [2]\n"
+    assert locate.anchor_prefix(text, entry(text, "a").value) == "&x   "
+    assert locate.anchor_prefix(text, entry(text, "b").value) == ""
+
+
+def test_is_empty_null() -> None:
+    text = "a:\nb: ~\nc: ''\nd: null\n"
+    assert [locate.is_empty_null(entry(text, k).value) for k in "abcd"] == [True, False, False, False]
