@@ -41,8 +41,8 @@ tests_for() {
     rules) echo "$checker" ;;
     source) echo "$checker, \"tests/psa_config/test_source.py\", \"tests/psa_config/test_source_errors.py\", \"tests/psa_config/test_source_walk.py\", \"tests/psa_config/test_reader_agreement.py\"" ;;
     edit) echo '"tests/psa_config/edit", "tests/psa_config/commands/test_edit_commands.py", "tests/psa_config/commands/test_model_and_init_commands.py"' ;;
-    reference) echo '"tests/psa_kernels/test_kernels_reference.py", "tests/psa_kernels/test_walk_oracle.py"' ;;
-    masks) echo '"tests/psa_kernels/test_kernels_masks.py", "tests/psa_kernels/test_walk_oracle.py"' ;;
+    reference) echo '"tests/psa_kernels/test_kernels_reference.py", "tests/psa_kernels/test_reference_exact.py", "tests/psa_kernels/test_walk_oracle.py"' ;;
+    masks) echo '"tests/psa_kernels/test_kernels_masks.py", "tests/psa_kernels/test_masks_dispatch.py", "tests/psa_kernels/test_walk_oracle.py"' ;;
   esac
 }
 
