@@ -20,6 +20,8 @@ MUTATION_DIR=${MUTATION_DIR:-/tmp/psa-mutation}
 WORKERS=${MUTMUT_WORKERS:-1}
 TIME_LIMIT=${MUTMUT_TIME_LIMIT:-0}  # seconds for one target's run; 0: no limit
 export HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-dev}
+# torch ops in a child forked after its parent ran them hang in the OpenMP pool (mutmut then reports timeouts)
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 PYTHON=${PYTHON:-$REPO/.venv/bin/python}
 
 only_mutate() {
