@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from psa_config.edit.locate import after_line_break, count_breaks, line_start
+from psa_config.edit.locate import after_line_break, break_before, count_breaks, line_start
 from psa_config.edit.splice import Splice
 
 NO_NEWLINE = "\\ No newline at end of file\n"
@@ -137,16 +137,32 @@ def _lines(text: str) -> list[str]:
 
 def _opcodes(old: str, new: str, regions: Sequence[Region]) -> list[tuple[str, int, int, int, int]]:
     """Non-equal opcodes (0-based line indices of the whole texts), found block by block."""
-    codes: list[tuple[str, int, int, int, int]] = []
+    return [code for code, _ in _changes(old, new, regions)]
+
+
+def _changes(old: str, new: str, regions: Sequence[Region]) -> list[tuple[tuple[str, int, int, int, int], Block]]:
+    """Each non-equal opcode with its lines as a block: unchanged lines inside a region (a region
+    may span several changes) are left out, so that hunks split where ``diff -u`` splits them."""
+    changes: list[tuple[tuple[str, int, int, int, int], Block]] = []
     delta = 0
     for first, a1, a2, b1, b2 in _line_blocks(old, new, regions, 0):
         before, after = _lines(old[a1:a2]), _lines(new[b1:b2])
+        old_ends, new_ends = _ends(a1, before), _ends(b1, after)
         matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag != "equal":
-                codes.append((tag, first + i1, first + i2, first + delta + j1, first + delta + j2))
+                code = (tag, first + i1, first + i2, first + delta + j1, first + delta + j2)
+                changes.append((code, (first + i1, old_ends[i1], old_ends[i2], new_ends[j1], new_ends[j2])))
         delta += len(after) - len(before)
-    return codes
+    return changes
+
+
+def _ends(start: int, lines: list[str]) -> list[int]:
+    """Offsets where each of ``lines`` (read from ``start``) starts, and where the last ends."""
+    ends = [start]
+    for line in lines:
+        ends.append(ends[-1] + len(line))
+    return ends
 
 
 # ---- public --------------------------------------------------------------------------------------
@@ -163,7 +179,7 @@ def unified_diff(old: str, new: str, path: str = "file", context: int = 3, regio
     regions = regions_between(old, new) if regions is None else regions
     out = [f"--- a/{path.lstrip('/')}\n", f"+++ b/{path.lstrip('/')}\n"]
     delta = 0
-    for hunk in _hunks(_line_blocks(old, new, regions, 0), old, context):
+    for hunk in _hunks([block for _, block in _changes(old, new, regions)], old, context):
         body, old_count, new_count = _hunk_body(old, new, hunk)
         first = hunk[0][0]
         out.append(f"@@ -{_range(first, old_count)} +{_range(first + delta, new_count)} @@\n")
@@ -182,7 +198,7 @@ def _hunks(cores: list[Block], old: str, context: int) -> list[list[Block]]:
         for _ in range(context):
             if start == 0:
                 break
-            start, line = line_start(old, start - 1), line - 1
+            start, line = line_start(old, start - break_before(old, start)), line - 1  # CRLF: before its \r
         lead = (line, start, a1, b1 - (a1 - start), b1)
         if hunks and start <= hunks[-1][-1][2]:
             hunks[-1].pop()  # the trailing context of the previous hunk runs into this block
