@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 import torch
 from kernel_presets import make_preset
-from walk_oracle import oracle_levels
+from walk_oracle import oracle_levels, rank_levels
 
 from psa_kernels import masks
 
@@ -98,3 +98,106 @@ def test_auto_assignment_of_other_dtypes_equals_the_oracle(mode: str, dtype: tor
     )
     ratios = preset.levels_in_order()
     assert levels[0, 0].tolist() == [oracle_levels(row, mode, 32, 32, ratios) for row in rows]
+
+
+# ----------------------------------------------------------------------------- each path, exactly
+
+TBOUND_RATIOS = [(2, 0.0, 0.25), (8, 0.0, 0.6), (1, 0.0, 0.25), (4, 0.0, 0.1), (0, 0.0, 1.0)]
+"""Walked by end: 4 (no share under 0.1: gets nothing), 2, 1 (equal end, file order: only up to the
+floor index), 8, 0; shares of the flat 8-block row are k/8, so 0.25 is met exactly."""
+TBOUND_ROWS = [[1.0] * 8, [8.0, 4.0, 0.0, 2.0, 1.0, 0.5, 0.25, 0.25], [0.0] * 8, [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0]]
+TILINGS = [(32, 32), (64, 32), (128, 32)]
+
+
+def _assign(scores: torch.Tensor, preset, method: str, **options: object) -> list:
+    return masks.assign_levels_fast(scores, preset, k=None, text_length=0, method=method, **options)[0].tolist()
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # the all-zero row's 0/0 shares
+@pytest.mark.parametrize("n, tile_n", TILINGS)
+@pytest.mark.parametrize("method, options", [("torch", {}), ("triton", {}), ("triton", {"sort_keys": 0})])
+def test_thresholdbound_paths_on_tiny_rows_equal_the_oracle(method: str, options: dict, n: int, tile_n: int) -> None:
+    preset = make_preset(block_size={"m": 64, "n": n, "tile_n": tile_n}, mask_mode="thresholdbound",
+                         mask_ratios={level: [start, end] for level, start, end in TBOUND_RATIOS})
+    scores = torch.tensor([TBOUND_ROWS, TBOUND_ROWS[::-1]], device=DEVICE)[None]  # two heads
+    expected = [[oracle_levels(row, "thresholdbound", n, tile_n, TBOUND_RATIOS) for row in rows]
+                for rows in (TBOUND_ROWS, TBOUND_ROWS[::-1])]
+    assert _assign(scores, preset, method, **options) == expected
+
+
+TOPK_RATIOS = [(2, 0.0, 0.3), (1, 0.0, 0.45), (8, 0.0, 0.5), (4, 0.0, 0.95)]
+"""File order; level 1 after 2; level 8 gets at most one rank (rounded); ranks past 0.95 skipped."""
+TOPK_ROWS = [[float(j % 5) for j in range(17)], [2.0 ** -j for j in range(17)], [1.0] * 17]
+
+
+@pytest.mark.parametrize("n, tile_n", TILINGS)
+@pytest.mark.parametrize("method", ["torch", "triton"])
+def test_topk_paths_on_rows_of_17_blocks_equal_the_oracle(method: str, n: int, tile_n: int) -> None:
+    """17 key blocks: the in-register sort pads to 32 lanes."""
+    preset = make_preset(block_size={"m": 64, "n": n, "tile_n": tile_n}, mask_mode="topk",
+                         mask_ratios={level: [start, end] for level, start, end in TOPK_RATIOS})
+    scores = torch.tensor(TOPK_ROWS, device=DEVICE)[None, None]
+    assert _assign(scores, preset, method) == [[oracle_levels(row, "topk", n, tile_n, TOPK_RATIOS) for row in TOPK_ROWS]]
+
+
+@pytest.mark.parametrize("nk", [1, 2, 17])
+def test_thresholdbound_triton_walk_of_odd_row_lengths_equals_the_oracle(nk: int) -> None:
+    ratios = [(1, 0.0, 0.5), (2, 0.5, 0.8), (0, 0.8, 1.0)]
+    preset = make_preset(mask_mode="thresholdbound", mask_ratios={level: [s, e] for level, s, e in ratios})
+    rows = [[float((7 * j) % 11 + 1) for j in range(nk)]]
+    expected = [[oracle_levels(row, "thresholdbound", 32, 32, ratios) for row in rows]]
+    assert _assign(torch.tensor(rows, device=DEVICE)[None, None], preset, "triton") == expected
+
+
+class _LaunchRecorder:
+    """Stands in for a Triton kernel: records each launch's grid, then launches the kernel."""
+
+    def __init__(self, kernel: object, launches: list) -> None:
+        self.kernel, self.launches = kernel, launches
+
+    def __getitem__(self, grid: tuple[int, ...]) -> object:
+        self.launches.append(grid)
+        return self.kernel[grid]
+
+
+@pytest.mark.parametrize(
+    "mode, nk, sort_keys, sorted_in_registers",
+    [("topk", 7, 7, True), ("topk", 8, 7, False), ("thresholdbound", 6, 6, True), ("thresholdbound", 7, 6, False)],
+)
+def test_rows_up_to_sort_keys_are_sorted_in_registers(
+    monkeypatch: pytest.MonkeyPatch, mode: str, nk: int, sort_keys: int, sorted_in_registers: bool
+) -> None:
+    """The docstring's split: longer rows sort with ``torch.sort`` (topk: the whole PyTorch path)."""
+    launches: list = []
+    monkeypatch.setattr(masks, "_sort_rows", _LaunchRecorder(masks._sort_rows, launches))
+    ratios = [(1, 0.0, 0.4), (2, 0.4, 0.7), (0, 0.7, 1.0)]
+    preset = make_preset(mask_mode=mode, mask_ratios={level: [s, e] for level, s, e in ratios})
+    rows = [[float((5 * j) % 7) for j in range(nk)]] * 3
+    levels = _assign(torch.tensor(rows, device=DEVICE)[None, None], preset, "triton", sort_keys=sort_keys)
+    assert levels == [[oracle_levels(row, mode, 32, 32, ratios) for row in rows]]
+    assert launches == ([(3,)] if sorted_in_registers else [])
+
+
+def test_thresholdbound_rows_over_threshold_sort_keys_are_sorted_by_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    launches: list = []
+    monkeypatch.setattr(masks, "_sort_rows", _LaunchRecorder(masks._sort_rows, launches))
+    monkeypatch.setattr(masks, "THRESHOLD_SORT_KEYS", 5)
+    preset = make_preset(mask_mode="thresholdbound")
+    for nk, expected_launches in ((5, [(1,)]), (6, [])):
+        _assign(torch.rand(1, 1, 1, nk, device=DEVICE), preset, "triton")
+        assert launches == expected_launches
+        launches.clear()
+
+
+def test_aligned_length_rounds_up_within_room_else_down() -> None:
+    cases = [(5, 4, 10), (5, 4, 8), (5, 4, 7), (8, 4, 8), (0, 2, 5), (3, 1, 3), (7, 8, 7), (9, 8, 16)]
+    assert [masks._aligned_length(*case) for case in cases] == [8, 8, 4, 8, 0, 3, 0, 16]
+
+
+@pytest.mark.parametrize("n, tile_n", TILINGS)
+def test_topk_ranks_equal_the_oracle(n: int, tile_n: int) -> None:
+    walk = ((8, 0.0, 0.3), (1, 0.0, 0.1), (2, 0.3, 0.55), (4, 0.0, 0.99), (0, 0.99, 1.0))
+    for nk in (1, 9, 23):
+        ranks = masks._topk_ranks(nk, n, tile_n, walk, torch.device(DEVICE))
+        assert ranks.dtype == torch.int8
+        assert ranks.tolist() == rank_levels([1.0] * nk, "topk", n, tile_n, walk)

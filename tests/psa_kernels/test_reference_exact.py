@@ -336,3 +336,4 @@ def test_density_is_the_mean_of_one_over_level() -> None:
     assert ref.density(levels) == 3 / 32
     assert ref.density(torch.tensor([[[[0, 0]]]], dtype=torch.int8)) == 0.0
     assert ref.density(torch.tensor([[[[1, 4]]]], dtype=torch.int8)) == 0.625
+    assert ref.density(torch.tensor([[[[1, 0, 0]]]], dtype=torch.int8)) == 1 / 3  # in double precision
