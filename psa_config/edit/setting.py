@@ -221,17 +221,20 @@ def _rebuild_mapping(
     region_end = locate.line_end(ctx.text, locate.entry_end(ctx.text, entries[-1]))
     chunks: dict[str, str] = {}
     outside: list[Splice] = []
+    notes: tuple[str, ...] = ()
+    lead = ctx.text[region_start - locate.break_before(ctx.text, region_start) : region_start] or ctx.newline
     cursor = region_start
     by_text = {str(k): v for k, v in wanted.items()}
     for name, entry in present.items():
         end = locate.line_end(ctx.text, locate.entry_end(ctx.text, entry))
         if name in by_text:
             inner = _replace_child(ctx, entry, by_text[name], hint, (*rel, name))
+            notes += inner.notes
             local = [s for s in inner.splices if cursor <= s.start and s.end <= end]
             outside += [s for s in inner.splices if s not in local]
             shifted = [Splice(s.start - cursor, s.end - cursor, s.replacement) for s in local]
             chunk = apply(ctx.text[cursor:end], shifted)[0]
-            chunks[name] = ctx.newline + chunk if cursor == region_start else chunk
+            chunks[name] = lead + chunk if cursor == region_start else chunk  # others start with their break
         cursor = end
     indent = locate.entry_column(ctx.text, entries[0].key)
     parts = []
@@ -240,10 +243,9 @@ def _rebuild_mapping(
             parts.append(chunks[str(name)])
         else:
             lines = block_lines({name: item}, indent, ctx.step, lambda p: hint((*rel, *p)))
-            parts.append(ctx.newline + ctx.newline.join(lines))
+            parts.append(lead + lead.join(lines))
     joined = "".join(parts)
-    brk = ctx.newline if joined.startswith(ctx.newline) else "\n"
-    return Change((Splice(region_start, region_end, joined[len(brk) :]), *outside))
+    return Change((Splice(region_start, region_end, joined[locate.break_length(joined, 0) :]), *outside), notes)
 
 
 def insert_entries(ctx: Context, node: MappingNode, value: Mapping[str, Value], hint: HintFn, rel: Path) -> Change:

@@ -233,3 +233,142 @@ def test_removing_after_anything_else_keeps_the_blank_lines(before: str) -> None
 def test_removing_the_first_entry_ignores_blank_lines_after_it() -> None:
     text = HEAD + "      verbose: true\n\n      warmup_steps: 2\n"
     assert edited(text, remove("verbose")) == HEAD + "\n      warmup_steps: 2\n"
+
+
+# ---- a whole mapping set at once: values shared through anchors --------------------------------
+
+SHARED_NOTE = "edited the anchor &{} (line {}, 2 uses): the change applies to every place that uses it"
+
+
+def refusal(dotted: str, anchor: str, line: int) -> str:
+    return (
+        f"{dotted} is shared: {dotted} is shared through &{anchor}. Changing it here would change every use of "
+        f"the anchor &{anchor} (line {line}, 2 uses). Use --edit-anchor (edit_anchor=True) to edit the anchor's "
+        "definition, or write the value out in this preset by hand."
+    )
+
+
+def test_a_whole_mapping_whose_item_is_an_alias_is_refused() -> None:
+    text = "x: &x 64\n" + HEAD + "      block_size: {m: *x, n: 64}\n"
+    with pytest.raises(SharedValueError) as caught:
+        edited(text, put("block_size", {"m": 32, "n": 64}))
+    assert str(caught.value) == refusal("block_size.m", "x", 1)
+
+
+def test_a_whole_mapping_whose_item_is_an_alias_edits_the_anchor_when_asked() -> None:
+    text = "x: &x 64\n" + HEAD + "      block_size: {m: *x, n: 64}\n"
+    result = put("block_size", {"m": 32, "n": 64})(Document.from_text(text, edit_anchor=True))
+    assert result.text == "x: &x 32\n" + HEAD + "      block_size: {m: *x, n: 64}\n"
+    assert result.notes == (SHARED_NOTE.format("x", 1),)
+
+
+def test_a_whole_mapping_that_leaves_an_alias_as_it_is_needs_no_anchor_edit() -> None:
+    text = "x: &x 64\n" + HEAD + "      block_size: {m: *x, n: 64}\n"
+    result = put("block_size", {"m": 64, "n": 32})(Document.from_text(text))
+    assert result.text == "x: &x 64\n" + HEAD + "      block_size: {m: *x, n: 32}\n"
+    assert result.notes == ()
+
+
+def test_a_whole_mapping_whose_item_defines_an_anchor_used_elsewhere() -> None:
+    text = HEAD + "      block_size: {m: &x 64, n: 64}\n    q:\n      block_size: {m: *x}\n"
+    with pytest.raises(SharedValueError) as caught:
+        edited(text, put("block_size", {"m": 32, "n": 64}))
+    assert str(caught.value) == refusal("block_size.m", "x", 4)
+    result = put("block_size", {"m": 32, "n": 64})(Document.from_text(text, edit_anchor=True))
+    assert result.text == text.replace("&x 64", "&x 32")
+    assert result.notes == (SHARED_NOTE.format("x", 4),)
+
+
+def test_an_unshared_anchor_in_a_whole_mapping_is_edited_without_a_note() -> None:
+    text = HEAD + "      block_size: {m: &x 64, n: 64}\n"
+    result = put("block_size", {"m": 32, "n": 64})(Document.from_text(text))
+    assert result.text == HEAD + "      block_size: {m: &x 32, n: 64}\n"
+    assert result.notes == ()
+
+
+def test_a_whole_mapping_with_a_merge_key_is_refused() -> None:
+    text = "b: &b {m: 1}\n" + HEAD + "      block_size:\n        <<: *b\n        n: 64\n"
+    for anchor in (False, True):
+        with pytest.raises(SharedValueError) as caught:
+            edited(text, put("block_size", {"n": 32}), edit_anchor=anchor)
+        assert str(caught.value) == "block_size uses a merge key ('<<'); set its keys one at a time"
+
+
+# ---- a whole block mapping in a new order --------------------------------------------------------
+
+
+def test_reordering_moves_each_entry_with_its_comments_and_changes_values_in_place() -> None:
+    text = HEAD + "      block_size:\n        m: 64  # q\n        # about n\n        n: 64\n      verbose: true\n"
+    expected = (
+        HEAD + "      block_size:\n        # about n\n        n: 32\n        tile_n: 16\n        m: 64  # q\n"
+        "      verbose: true\n"
+    )
+    assert edited(text, put("block_size", {"n": 32, "tile_n": 16, "m": 64})) == expected
+
+
+def test_reordering_a_value_that_ends_its_line() -> None:
+    text = HEAD + "      block_size:\n        m: 64\n        n: 64\n"
+    expected = HEAD + "      block_size:\n        n: 32\n        m: 16\n"
+    assert edited(text, put("block_size", {"n": 32, "m": 16})) == expected
+
+
+def test_replacing_the_only_key_by_another() -> None:
+    text = HEAD + "      block_size:\n        m: 64\n      verbose: true\n"
+    assert edited(text, put("block_size", {"n": 64})) == HEAD + "      block_size:\n        n: 64\n      verbose: true\n"
+
+
+def test_reordering_in_a_crlf_file_keeps_crlf() -> None:
+    text = HEAD.replace("\n", "\r\n") + "      block_size:\r\n        m: 64\r\n        n: 64\r\n"
+    expected = HEAD.replace("\n", "\r\n") + "      block_size:\r\n        n: 32\r\n        m: 64\r\n        t: 1\r\n"
+    assert edited(text, put("block_size", {"n": 32, "m": 64, "t": 1})) == expected
+
+
+def test_reordering_keeps_the_line_breaks_of_the_region_in_a_mixed_file() -> None:
+    # the first line ends with CRLF, the mapping's lines with LF: the moved lines keep LF (a bug found here)
+    text = "M:\r\n  attention_configs:\n    p:\n      block_size:\n        m: 64\n        n: 64\n"
+    expected = "M:\r\n  attention_configs:\n    p:\n      block_size:\n        n: 32\n        m: 64\n        t: 1\n"
+    assert edited(text, put("block_size", {"n": 32, "m": 64, "t": 1})) == expected
+
+
+def test_reordering_with_new_nested_keys_uses_the_file_s_indentation() -> None:
+    text = "M:\n    attention_configs:\n        p:\n            block_size:\n                m: 64\n"
+    expected = (
+        "M:\n    attention_configs:\n        p:\n            block_size:\n                n:\n                    a: 1\n"
+    )
+    assert edited(text, put("block_size", {"n": {"a": 1}})) == expected
+    expected = text + "                n:\n                    a: 1\n"
+    assert edited(text, put("block_size", {"m": 64, "n": {"a": 1}})) == expected
+
+
+def test_reordering_new_keys_take_a_sibling_preset_s_style() -> None:
+    other = "    q:\n      block_size:\n        tile_n:\n        - 1\n"
+    text = HEAD + "      block_size:\n        m: 64\n        n: 64\n" + other
+    expected = HEAD + "      block_size:\n        n: 64\n        tile_n:\n        - 3\n        - 4\n" + other
+    assert edited(text, put("block_size", {"n": 64, "tile_n": [3, 4]})) == expected
+
+
+def test_reordering_aliased_items_edits_each_anchor_and_says_so() -> None:
+    text = "x: &x 64\ny: &y 32\n" + HEAD + "      block_size:\n        m: *x\n        n: *y\n"
+    result = put("block_size", {"n": 16, "m": 8})(Document.from_text(text, edit_anchor=True))
+    assert result.text == "x: &x 8\ny: &y 16\n" + HEAD + "      block_size:\n        n: *y\n        m: *x\n"
+    assert result.notes == (SHARED_NOTE.format("x", 1), SHARED_NOTE.format("y", 2))
+
+
+def test_reordering_an_anchored_item_used_elsewhere_says_so() -> None:
+    text = HEAD + "      block_size:\n        m: &x 64\n        n: 64\n    q:\n      block_size: {m: *x}\n"
+    result = put("block_size", {"n": 64, "m": 32})(Document.from_text(text, edit_anchor=True))
+    expected = HEAD + "      block_size:\n        n: 64\n        m: &x 32\n    q:\n      block_size: {m: *x}\n"
+    assert result.text == expected
+    assert result.notes == (SHARED_NOTE.format("x", 5),)
+
+
+def test_reordering_a_flow_mapping_rewrites_it_in_the_new_order() -> None:
+    text = HEAD + "      block_size: &b {m: 64, n: 64}  # c\n"
+    expected = HEAD + "      block_size: &b {n: 32, m: 64}  # c\n"
+    assert edited(text, put("block_size", {"n": 32, "m": 64})) == expected
+
+
+def test_reordering_a_flow_mapping_keeps_each_value_s_style() -> None:
+    text = HEAD + "      sim_thresholds: {x2: 0.50, x4: 'a'}\n"
+    expected = HEAD + "      sim_thresholds: {x4: 'b', x2: 0.70}\n"
+    assert edited(text, put("sim_thresholds", {"x4": "b", "x2": 0.7})) == expected
