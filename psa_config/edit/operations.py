@@ -250,7 +250,7 @@ def _models_spaced(ctx: Context, root: MappingNode) -> bool:
     if len(keys) < 2:
         return True
     between = ctx.text[locate.line_start(ctx.text, keys[-2].start_mark.index) : keys[-1].start_mark.index]
-    return re.search(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)", between) is not None
+    return re.search(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)", between) is not None  # a CRLF is one break
 
 
 # ---- copying text --------------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""Operations on presets and models: exact texts for adding models (spacing, line breaks, neighbour
+style, empty files) and exact refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from psa_config.edit import Document, EditError
+
+ANCHORED = "base: &bs {m: 128, n: 64}\nm:\n  attention_configs:\n    p:\n      block_size: *bs\n      verbose: true\n"
+SECTION = (
+    "  default_attention: baseline\n  video_scale:\n    width_divisor: 16\n    height_divisor: 16\n"
+    "    depth_divisor: 4\n  text_length: 0\n  attention_configs:\n    baseline:\n      type: dense\n"
+    "      description: Dense baseline without sparsity.\n"
+)
+
+
+def message(edit: object) -> str:
+    with pytest.raises(EditError) as info:
+        edit()  # type: ignore[operator]
+    return str(info.value)
+
+
+def test_a_shared_value_is_not_removed_through_its_alias() -> None:
+    assert message(lambda: Document.from_text(ANCHORED).remove_value("m", "p", "block_size.m")) == (
+        "block_size.m comes from an anchor or merge (m.attention_configs.p.block_size is the alias *bs); "
+        "cannot remove it here"
+    )
+
+
+def test_removing_from_a_missing_preset_names_it() -> None:
+    assert message(lambda: Document.from_text(ANCHORED).remove_value("m", "q", "verbose")) == (
+        "model 'm' has no preset 'q'; presets: p"
+    )
+
+
+@pytest.mark.parametrize(("name", "shown"), [("a", "model 'a' already exists"), ("b ", "bad model name 'b '"),
+                                             ("", "bad model name ''")])
+def test_bad_names_for_a_new_model(name: str, shown: str) -> None:
+    assert message(lambda: Document.from_text("a: {x: 1}\n").add_model(name)) == shown
+
+
+def test_no_model_is_added_to_a_flow_style_file() -> None:
+    text = "{m1: {attention_configs: {a: {type: dense}}}}\n"
+    assert message(lambda: Document.from_text(text).add_model("m")) == "cannot add a model to a flow-style top-level mapping"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "m:\n" + SECTION),
+        ("# c\n", "# c\nm:\n" + SECTION),
+        ("# c", "# c\nm:\n" + SECTION),  # no final line break: one is added first
+        ("# c\r\n", ("# c\nm:\n" + SECTION).replace("\n", "\r\n")),
+    ],
+)
+def test_a_model_added_to_a_file_without_models(text: str, expected: str) -> None:
+    doc = Document.from_text(text).add_model("m")
+    assert doc.text == expected and doc.notes == ("added model 'm'",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: {x: 1}\n", "a: {x: 1}\n\nc: {x: 1}\n"),  # one model: spaced
+        ("a: {x: 1}\nb: {x: 2}\n", "a: {x: 1}\nb: {x: 2}\nc: {x: 1}\n"),
+        ("a: {x: 1}\n\nb: {x: 2}\n", "a: {x: 1}\n\nb: {x: 2}\n\nc: {x: 1}\n"),
+        ("a: {x: 1}\n\nb: {x: 2}\nd: {x: 3}\n", "a: {x: 1}\n\nb: {x: 2}\nd: {x: 3}\nc: {x: 1}\n"),  # the last two decide
+        ("a: {x: 1}\nb: {x: 2}\n  \nd: {x: 3}\n", "a: {x: 1}\nb: {x: 2}\n  \nd: {x: 3}\n\nc: {x: 1}\n"),
+        ("a: {x: 1}\r\nb: {x: 2}\r\n", "a: {x: 1}\r\nb: {x: 2}\r\nc: {x: 1}\r\n"),  # a CRLF is not a blank line
+        ("a: {x: 1}\r\n\r\nb: {x: 2}\r\n", "a: {x: 1}\r\n\r\nb: {x: 2}\r\n\r\nc: {x: 1}\r\n"),
+        ("a: {x: 1}\rb: {x: 2}\r", "a: {x: 1}\rb: {x: 2}\rc: {x: 1}\r"),
+    ],
+)
+def test_a_new_model_is_spaced_like_the_last_two(text: str, expected: str) -> None:
+    doc = Document.from_text(text).add_model("c", "a")
+    assert doc.text == expected and doc.notes == ("added model 'c' as a copy of 'a'",)
+
+
+def test_a_copied_model_takes_the_files_line_breaks() -> None:
+    text = "a:\r\n  attention_configs:\r\n    p: {type: dense}  # note\r\n"
+    assert Document.from_text(text).add_model("b", "a").text == text + "\r\n" + text.replace("a:", "b:")
+
+
+def test_the_template_model_follows_the_neighbours_style() -> None:
+    text = (
+        "a:\n  default_attention: p\n  video_scale: {width_divisor: 8, height_divisor: 8, depth_divisor: 2}\n"
+        "  text_length: 3\n  attention_configs:\n    p: {type: dense}\n"
+    )
+    assert Document.from_text(text).add_model("c").text == text + "\nc:\n" + SECTION.replace(
+        "  video_scale:\n    width_divisor: 16\n    height_divisor: 16\n    depth_divisor: 4\n",
+        "  video_scale: {width_divisor: 16, height_divisor: 16, depth_divisor: 4}\n",
+    )
+
+
+def test_the_template_model_takes_the_files_indentation() -> None:
+    text = "a:\n    default_attention: p\n    attention_configs:\n        p:\n            type: dense\n"
+    expected_section = "".join(
+        " " * (2 * (len(line) - len(line.lstrip(" ")))) + line.lstrip(" ") for line in SECTION.splitlines(True)
+    )
+    assert Document.from_text(text).add_model("c").text == text + "\nc:\n" + expected_section
