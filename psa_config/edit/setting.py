@@ -65,6 +65,9 @@ def set_path(ctx: Context, base: Path, rel: Path, value: Value, hint: HintFn) ->
         nested = {name: nested}  # type: ignore[dict-item]
     if isinstance(node, MappingNode):
         after = _level_before(node, rel[depth]) if depth and rel[depth - 1] == "mask_ratios" else None
+        before = _level_after(node, rel[depth]) if depth and rel[depth - 1] == "mask_ratios" and not after else None
+        if before is not None:  # no earlier level listed: go before the first later one
+            return insert_entry_before(ctx, node, before, rel[depth], nested, hint, rel[:depth]) + notes
         return insert_entry(ctx, node, rel[depth], nested, hint, rel[:depth], after) + notes
     if not walked or node is ctx.root:
         raise EditError(f"{'.'.join(base)} is not a mapping")
@@ -268,8 +271,22 @@ def insert_entry(
     return Change((insert_block_lines(ctx, node, lines, after),))
 
 
+def insert_entry_before(
+    ctx: Context, node: MappingNode, before: Entry, key: str | int, value: Value, hint: HintFn, rel: Path
+) -> Change:
+    """Add ``key: value`` just before the entry ``before`` (on lines of its own in block style)."""
+    if node.flow_style:
+        at = before.key.start_mark.index
+        return Change((Splice(at, at, f"{format_key(key)}: {flow_text(value, hint((*rel, key)))}, "),))
+    lines = block_lines({key: value}, entry_indent(ctx, node), ctx.step, lambda p: hint((*rel, *p)))
+    at = locate.line_start(ctx.text, before.key.start_mark.index)
+    brk = ctx.text[at - locate.break_before(ctx.text, at) : at] or ctx.newline  # the lines' own break
+    return Change((Splice(at, at, "".join(line + brk for line in lines)),))
+
+
 LEVEL_ORDER = (1, 2, 4, 8, 0)
-"""The order new_mask_type requires; a new level goes after the last level listed before it."""
+"""The order new_mask_type requires; a new level goes after the last level listed before it
+(before the first level listed after it when none comes before)."""
 
 
 def _level_before(node: MappingNode, key: str | int) -> Entry | None:
@@ -281,6 +298,16 @@ def _level_before(node: MappingNode, key: str | int) -> Entry | None:
         if locate.key_text(k) in earlier:
             found = Entry(k, v, node, alias=_alias(k, v))
     return found
+
+
+def _level_after(node: MappingNode, key: str | int) -> Entry | None:
+    if key not in LEVEL_ORDER:
+        return None
+    later = {str(level) for level in LEVEL_ORDER[LEVEL_ORDER.index(key) + 1 :]}  # type: ignore[arg-type]
+    for k, v in locate.entries(node):
+        if locate.key_text(k) in later:
+            return Entry(k, v, node, alias=_alias(k, v))
+    return None
 
 
 def entry_indent(ctx: Context, node: MappingNode) -> int:

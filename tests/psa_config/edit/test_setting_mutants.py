@@ -372,3 +372,63 @@ def test_reordering_a_flow_mapping_keeps_each_value_s_style() -> None:
     text = HEAD + "      sim_thresholds: {x2: 0.50, x4: 'a'}\n"
     expected = HEAD + "      sim_thresholds: {x4: 'b', x2: 0.70}\n"
     assert edited(text, put("sim_thresholds", {"x4": "b", "x2": 0.7})) == expected
+
+
+# ---- a new mask_ratios level goes where new_mask_type's order (1, 2, 4, 8, 0) puts it -------------
+
+LEVELS = HEAD + "      mask_ratios:\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "level", "after"),
+    [
+        ("        1: [0, 0.1]\n        4: [0.2, 0.3]\n", 2, "        1: [0, 0.1]\n        2: [0.5, 0.6]\n        4: [0.2, 0.3]\n"),
+        ("        1: [0, 0.1]\n        0: [0.2, 1]\n", 8, "        1: [0, 0.1]\n        8: [0.5, 0.6]\n        0: [0.2, 1]\n"),
+        ("        1: [0, 0.1]\n        0: [0.2, 1]\n", 0, None),  # already there: changed in place
+        ("        1: [0, 0.1]\n", 0, "        1: [0, 0.1]\n        0: [0.5, 0.6]\n"),
+        # no earlier level listed: before the first later one (a bug found here: it went last)
+        ("        2: [0, 0.1]\n        4: [0.2, 0.3]\n", 1, "        1: [0.5, 0.6]\n        2: [0, 0.1]\n        4: [0.2, 0.3]\n"),
+        ("        4: [0, 0.1]\n        0: [0.2, 1]\n", 2, "        2: [0.5, 0.6]\n        4: [0, 0.1]\n        0: [0.2, 1]\n"),
+        ("        # levels\n        2: [0, 0.1]\n", 1, "        # levels\n        1: [0.5, 0.6]\n        2: [0, 0.1]\n"),
+        # an earlier level listed after a later one: after the earlier one all the same
+        ("        4: [0, 0.1]\n        1: [0.2, 0.3]\n", 2, "        4: [0, 0.1]\n        1: [0.2, 0.3]\n        2: [0.5, 0.6]\n"),
+        # not a level of new_mask_type, or no level at all to go by: last
+        ("        0: [0, 0.1]\n", 3, "        0: [0, 0.1]\n        3: [0.5, 0.6]\n"),
+        ("        5: [0, 0.1]\n", 1, "        5: [0, 0.1]\n        1: [0.5, 0.6]\n"),
+    ],
+)
+def test_a_new_level_goes_in_level_order(before: str, level: int, after: str | None) -> None:
+    text = LEVELS + before
+    expected = LEVELS + (after if after is not None else before.replace("0: [0.2, 1]", "0: [0.5, 0.6]"))
+    assert edited(text, put(f"mask_ratios.{level}", [0.5, 0.6])) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "level", "after"),
+    [
+        ("{2: [0, 0.1], 4: [0.2, 0.3]}", 1, "{1: [0.5, 0.6], 2: [0, 0.1], 4: [0.2, 0.3]}"),
+        ("{1: [0, 0.1], 4: [0.2, 0.3]}", 2, "{1: [0, 0.1], 2: [0.5, 0.6], 4: [0.2, 0.3]}"),
+        ("{4: [0, 0.1], 1: [0.2, 0.3]}", 2, "{4: [0, 0.1], 1: [0.2, 0.3], 2: [0.5, 0.6]}"),
+        ("{ 8: [0, 1] }", 2, "{ 2: [0.5, 0.6], 8: [0, 1] }"),
+    ],
+)
+def test_a_new_level_in_a_flow_mapping_goes_in_level_order(before: str, level: int, after: str) -> None:
+    assert edited(HEAD + f"      mask_ratios: {before}\n", put(f"mask_ratios.{level}", [0.5, 0.6])) == (
+        HEAD + f"      mask_ratios: {after}\n"
+    )
+
+
+def test_a_new_first_level_takes_the_lines_own_break_and_a_sibling_s_style() -> None:
+    other = "    q:\n      mask_ratios:\n        1: [0.00, 0.10]\n"
+    text = LEVELS.replace("mask_ratios:\n", "mask_ratios:\r\n") + "        4: [0, 0.1]\r\n" + other
+    expected = LEVELS.replace("mask_ratios:\n", "mask_ratios:\r\n") + "        2: [0.50, 0.60]\r\n        4: [0, 0.1]\r\n" + other
+    assert edited(text, put("mask_ratios.2", [0.5, 0.6])) == expected
+
+
+def test_an_aliased_level_is_found_as_the_place_to_insert_after() -> None:
+    text = "r: &r [0, 0.1]\n" + LEVELS + "        1: *r\n        4: [0.2, 0.3]\n"
+    expected = "r: &r [0, 0.1]\n" + LEVELS + "        1: *r\n        2: [0.5, 0.6]\n        4: [0.2, 0.3]\n"
+    assert edited(text, put("mask_ratios.2", [0.5, 0.6])) == expected
+    text = "r: &r [0, 0.1]\n" + HEAD + "      mask_ratios: {1: *r, 4: [0.2, 0.3]}\n"
+    expected = "r: &r [0, 0.1]\n" + HEAD + "      mask_ratios: {1: *r, 2: [0.5, 0.6], 4: [0.2, 0.3]}\n"
+    assert edited(text, put("mask_ratios.2", [0.5, 0.6])) == expected
