@@ -73,6 +73,14 @@ def test_estimate_of_float32_inputs_is_computed_in_float32() -> None:
     torch.testing.assert_close(scores.double(), _estimate_by_loops(q, k, 32, 16, qo, ko), rtol=1e-5, atol=1e-6)
 
 
+def test_estimate_of_float16_inputs_is_computed_in_float32() -> None:
+    q, k = _randn(1, 2, 40, 4, seed=37, dtype=torch.float16), _randn(1, 2, 40, 4, seed=38, dtype=torch.float16) * 3
+    qo, ko = _offsets(1, 2, 16, seed=39), _offsets(1, 2, 16, seed=40)
+    scores = ref.estimate_importance(q, k, block_m=16, block_n=16, q_offsets=qo, k_offsets=ko)
+    assert scores.dtype == torch.float32
+    torch.testing.assert_close(scores.double(), _estimate_by_loops(q, k, 16, 16, qo, ko), rtol=1e-5, atol=1e-6)
+
+
 def test_seed_draws_query_offsets_from_seed_and_key_offsets_from_seed_plus_one() -> None:
     q, k = _randn(2, 2, 64, 4, seed=9), _randn(2, 2, 64, 4, seed=10)
     seeded = ref.estimate_importance(q, k, block_m=32, block_n=16, seed=11)
@@ -107,6 +115,35 @@ def test_alignment_divides_n_by_tile_n_as_integers() -> None:
 def test_level1_floor_and_topk_end_values() -> None:
     assert [ref.level1_floor(nk) for nk in (1, 16, 17, 50, 100)] == [1, 1, 2, 4, 7]
     assert [ref.topk_end(10, end) for end in (0.0, 0.29, 0.3, 1.0, 1.5)] == [0, 2, 3, 10, 10]
+
+
+def test_a_share_exactly_at_end_plus_eps_counts(preset_factory) -> None:
+    """``c_k <= end + 1e-6``: with end = 0.499999 the flat row's share 2/4 is exactly at the limit."""
+    assert 0.499999 + ref.THRESHOLD_EPS == 0.5
+    preset = preset_factory(
+        block_size={"m": 32, "n": 128, "tile_n": 32},
+        mask_mode="thresholdbound",
+        mask_ratios={1: [0, 0.0], 2: [0.0, 0.499999], 0: [0.499999, 1]},
+    )
+    scores = torch.ones(1, 1, 1, 4, dtype=torch.float64)  # shares .25 .5 .75 1
+    # level 1: floor index 1; level 2: two shares <= .5 -> end 3
+    assert ref.assign_levels(scores, preset).flatten().tolist() == [1, 2, 2, 0]
+
+
+def test_level_ends_are_int64_rank_intervals_in_walk_order(preset_factory) -> None:
+    preset = preset_factory(
+        block_size={"m": 32, "n": 128, "tile_n": 32},
+        mask_mode="thresholdbound",
+        mask_ratios={2: [0, 0.7], 1: [0, 0.5], 0: [0.7, 1]},
+    )
+    sorted_scores = torch.tensor([[40.0, 20, 10, 10, 5, 5, 4, 3, 2, 1], [1.0] * 10], dtype=torch.float32)
+    intervals = ref.level_ends(sorted_scores, preset)
+    assert [level for level, _, _ in intervals] == [1, 2, 0]
+    assert all(bound.dtype == torch.int64 for _, start, stop in intervals for bound in (start, stop))
+    # shares .4 .6 .7 .8 ... and .1 .2 ... 1: level 1 ends at 2 and 6, level 2 at 4 and 8
+    assert [(start.tolist(), stop.tolist()) for _, start, stop in intervals] == [
+        ([0, 0], [2, 6]), ([2, 6], [4, 8]), ([4, 8], [10, 10])
+    ]
 
 
 def _cosine(a: torch.Tensor, b: torch.Tensor) -> float:
@@ -162,6 +199,22 @@ def test_similarity_caps_use_each_pairing_and_strict_comparisons() -> None:
     assert ref.similarity_caps(k, 8, (-0.5, 0.5, 0.5)).tolist() == [[[2, 4, 8]]]
     assert ref.similarity_caps(k, 8, (-0.5, -0.5, 0.5)).tolist() == [[[4, 4, 8]]]
     assert ref.similarity_caps(k, 8, (-0.5, -0.5, -0.5)).tolist() == [[[8, 8, 8]]]
+
+
+def test_similarity_caps_of_float16_keys_decide_in_at_least_float32() -> None:
+    """Thresholds 2e-5 either side of each exact similarity: float16 arithmetic (errors ~1e-4) misplaces some."""
+    k = (_randn(1, 1, 1, 16, seed=41) + 0.3 * _randn(1, 1, 64, 16, seed=42)).half()
+    decided = []
+    for j in range(4):
+        tokens = [k[0, 0, j * 16 + t].double() for t in range(16)]
+        for position, step in enumerate((2, 4, 8)):
+            exact = sum(_cosine(tokens[t], tokens[t + step - 1]) for t in range(0, 16, step)) / (16 // step)
+            for delta in (-2e-5, 2e-5):
+                thresholds = [2.0, 2.0, 2.0]  # above any similarity: only the step under test can raise the cap
+                thresholds[position] = exact + delta
+                cap = ref.similarity_caps(k, 16, tuple(thresholds))[0, 0, j].item()
+                decided.append((j, step, delta, cap))
+    assert decided == [(j, step, delta, step if delta < 0 else 1) for j, step, delta, _ in decided]
 
 
 def test_similarity_caps_default_thresholds_never_cap() -> None:
@@ -299,7 +352,25 @@ def test_pyramid_attention_equals_the_loops(causal: bool) -> None:
     levels[0, 1, 2] = torch.tensor([0, 4, 1], dtype=torch.int8)  # level 1 on the padded block
     out = ref.pyramid_attention(q, k, v, levels, block_m=16, block_n=16, causal=causal)
     expected = _attention_by_loops(q, k, v, levels, 16, 16, 1 / math.sqrt(4), causal)
-    torch.testing.assert_close(out, expected)
+    torch.testing.assert_close(out, expected, rtol=1e-12, atol=1e-12)  # float64 throughout, ln(l) included
+
+
+def test_pyramid_attention_with_more_query_blocks_than_key_blocks() -> None:
+    q, k, v = (_randn(1, 1, 37, 4, seed=seed) for seed in (43, 44, 45))  # m = 8: Mq = 5; n = 16: Nk = 3
+    levels = _random_levels((1, 1, 5, 3), seed=46)
+    levels[..., 2] = 1
+    out = ref.pyramid_attention(q, k, v, levels, block_m=8, block_n=16)
+    torch.testing.assert_close(out, _attention_by_loops(q, k, v, levels, 8, 16, 0.5, False))
+
+
+def test_pyramid_attention_of_float16_inputs_is_computed_in_float32_and_returned_in_float16() -> None:
+    q, k, v = (_randn(1, 2, 24, 4, seed=seed, dtype=torch.float16) for seed in (47, 48, 49))
+    levels = _random_levels((1, 2, 2, 2), seed=50)  # m = n = 16
+    levels[..., 0] = 1
+    out = ref.pyramid_attention(q, k, v, levels, block_m=16, block_n=16)
+    assert out.dtype == torch.float16
+    expected = _attention_by_loops(q, k, v, levels, 16, 16, 0.5, False)
+    torch.testing.assert_close(out.double(), expected, rtol=2e-3, atol=2e-3)
 
 
 def test_pyramid_attention_scale_chunks_and_dtype() -> None:
@@ -322,6 +393,8 @@ def test_pyramid_attention_of_query_blocks_returns_their_rows_in_order() -> None
     expected = _attention_by_loops(q, k, v, levels, 16, 16, 0.5, False)
     part = ref.pyramid_attention(q, k, v, levels, block_m=16, block_n=16, query_blocks=[2, 0], max_elements=7)
     assert ref.block_rows([2, 0], 16, 40).tolist() == [*range(32, 40), *range(16)]
+    wide = ref.block_rows(torch.tensor([300], dtype=torch.int16), 128, 40_000)  # 300 * 128 overflows int16
+    assert wide.tolist() == list(range(38_400, 38_528))
     torch.testing.assert_close(part[0, 0], torch.cat([expected[0, 0, 32:40], expected[0, 0, :16]]))
 
 
