@@ -201,3 +201,13 @@ def test_topk_ranks_equal_the_oracle(n: int, tile_n: int) -> None:
         ranks = masks._topk_ranks(nk, n, tile_n, walk, torch.device(DEVICE))
         assert ranks.dtype == torch.int8
         assert ranks.tolist() == rank_levels([1.0] * nk, "topk", n, tile_n, walk)
+
+
+@pytest.mark.parametrize("method, dtype", [("torch", torch.float64), ("torch", torch.float32), ("triton", torch.float32)])
+def test_a_share_exactly_at_end_plus_eps_counts(method: str, dtype: torch.dtype) -> None:
+    """``c_k <= end + 1e-6``: with end = 0.499999 the flat row's share 2/4 is exactly at the limit 0.5."""
+    ratios = [(1, 0.0, 0.0), (2, 0.0, 0.499999), (0, 0.499999, 1.0)]
+    preset = make_preset(block_size={"m": 32, "n": 128, "tile_n": 32}, mask_mode="thresholdbound",
+                         mask_ratios={level: [s, e] for level, s, e in ratios})
+    scores = torch.ones(1, 1, 1, 4, dtype=dtype, device=DEVICE)  # shares .25 .5 .75 1
+    assert _assign(scores, preset, method) == [[[1, 2, 2, 0]]]  # level 1 up to the floor index 1
