@@ -99,3 +99,55 @@ def test_the_template_model_takes_the_files_indentation() -> None:
         " " * (2 * (len(line) - len(line.lstrip(" ")))) + line.lstrip(" ") for line in SECTION.splitlines(True)
     )
     assert Document.from_text(text).add_model("c").text == text + "\nc:\n" + expected_section
+
+
+def test_a_value_reached_through_two_aliases_names_both() -> None:
+    text = "bs: &bs {m: 1}\npa: &pa {block_size: *bs}\nm:\n  attention_configs:\n    p: *pa\n"
+    assert message(lambda: Document.from_text(text).remove_value("m", "p", "block_size.m")) == (
+        "block_size.m comes from an anchor or merge (m.attention_configs.p is the alias *pa; "
+        "m.attention_configs.p.block_size is the alias *bs); cannot remove it here"
+    )
+
+
+def test_a_model_field_written_empty_takes_another_models_style() -> None:
+    text = (
+        "m1:\n  scales:\n  attention_configs:\n    a: {type: dense}\n"
+        "m2:\n  scales: [0.10, 0.20]\n  attention_configs:\n    a: {type: dense}\n"
+    )
+    doc = Document.from_text(text).set_model_value("m1", "scales", [0.5, 1])
+    assert doc.text == text.replace("  scales:\n", "  scales: [0.50, 1.00]\n", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "edit", "shown"),
+    [
+        ("m:\n  attention_configs:\n    b: {type: psa}\n", lambda d: d.remove_preset("m", "b"),
+         "'b' is the only preset of 'm'; a model needs at least one"),
+        ("m:\n  default_attention: a\n  attention_configs:\n    a: {}\n    b: {}\n", lambda d: d.remove_preset("m", "a"),
+         "'a' is the default_attention of 'm'; set another default first"),
+        ("m:\n  default_attention: a\n  attention_configs:\n    a: {type: dense}\n    b: &x {type: psa}\n    c: *x\n",
+         lambda d: d.remove_preset("m", "b"),
+         "preset 'b' defines the anchor &x, which is used elsewhere; removing it would break those uses"),
+        ("m:\n  attention_configs:\n    a: {}\n    b: {}\n", lambda d: d.rename_preset("m", "b", "a"), "preset 'a' already exists"),
+        ("m:\n  attention_configs:\n    a: {}\n    b: {}\n", lambda d: d.rename_preset("m", "b", " a"), "bad preset name ' a'"),
+        ("m:\n  attention_configs:\n    a: {}\n", lambda d: d.add_preset("m", "a"), "preset 'a' already exists"),
+        ("m:\n  attention_configs:\n    a: {}\n", lambda d: d.add_preset("n", "b"), "no model 'n'; models: m"),
+        ("m: 1\n", lambda d: d.add_preset("m", "b"), "model 'm' has no attention_configs mapping"),
+        ("- m\n", lambda d: d.add_preset("m", "b"), "the file has no models (it is not a mapping of model name -> section)"),
+        ("m:\n  attention_configs: {}\n", lambda d: d.set_value("m", "p", "verbose", True),
+         "model 'm' has no preset 'p'; presets: (none)"),
+        ("m:\n  attention_configs:\n    a: {}\n", lambda d: d.set_value("m", "a", "block_size..n", 1),
+         "bad key 'block_size..n': empty part in a dotted key"),
+    ],
+)
+def test_refusals(text: str, edit: object, shown: str) -> None:
+    assert message(lambda: edit(Document.from_text(text))) == shown  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("text", "default"),
+    [("m: 1\n", None), ("m:\n  default_attention: {a: 1}\n", None), ("m:\n  default_attention: p\n", "p"),
+     ("m:\n  default_attention: 5\n", "5"), ("m:\n  x: 1\n", None)],
+)
+def test_default_preset(text: str, default: str | None) -> None:
+    assert Document.from_text(text).default_preset("m") == default
