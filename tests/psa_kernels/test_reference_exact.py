@@ -12,6 +12,8 @@ import math
 import pytest
 import torch
 
+from walk_oracle import oracle_levels
+
 from psa_kernels import reference as ref
 from psa_kernels.sampling import sample_offsets
 
@@ -146,6 +148,18 @@ def test_level_ends_are_int64_rank_intervals_in_walk_order(preset_factory) -> No
     ]
 
 
+@pytest.mark.parametrize("mode", ["topk", "thresholdbound"])
+def test_assign_levels_of_several_batches_heads_and_query_blocks_equal_the_oracle(preset_factory, mode: str) -> None:
+    ratios = [(1, 0.0, 0.3), (4, 0.3, 0.6), (2, 0.6, 0.8), (0, 0.8, 1.0)]
+    preset = preset_factory(block_size={"m": 32, "n": 64, "tile_n": 32}, mask_mode=mode,
+                            mask_ratios={level: [start, end] for level, start, end in ratios})
+    raw = torch.randint(0, 6, (2, 3, 4, 9), generator=torch.Generator().manual_seed(51)).double()
+    levels = ref.assign_levels(raw, preset)
+    assert levels.dtype == torch.int8
+    expected = [[[oracle_levels(row, mode, 64, 32, ratios) for row in head] for head in batch] for batch in raw.tolist()]
+    assert levels.tolist() == expected
+
+
 def _cosine(a: torch.Tensor, b: torch.Tensor) -> float:
     return float(a @ b) / (float(a.norm()) * float(b.norm()))
 
@@ -265,13 +279,14 @@ def test_text_length_defaults_to_the_presets_then_to_zero(preset_factory) -> Non
 def test_similarity_cap_needs_the_keys_and_applies_per_head(preset_factory) -> None:
     preset = _old_mask_preset(preset_factory, use_sim_mask=True, sim_thresholds={"x2": 0.5, "x4": 0.5, "x8": 0.5})
     scores = torch.tensor([[[[4.0, 3.0, 2.0, 1.0]]] * 2])  # [1, 2, 1, 4]: levels 1, 2, 8, 8 in both heads
-    with pytest.raises(ValueError, match="use_sim_mask needs the key tensor"):
+    with pytest.raises(ValueError, match="^use_sim_mask needs the key tensor k for the similarity cap$"):
         ref.assign_levels(scores, preset)
     noisy = _randn(1, 1, 512, 16, seed=20)
     smooth = _randn(1, 1, 1, 16, seed=21).expand(1, 1, 512, 16)  # every token alike: cap 8
     k = torch.cat([noisy, smooth], dim=1)
-    levels = ref.assign_levels(scores, preset, k=k, text_length=0)[0, :, 0].tolist()
-    assert levels == [[1, 1, 1, 1], [1, 2, 8, 8]]
+    levels = ref.assign_levels(scores, preset, k=k, text_length=0)
+    assert levels.dtype == torch.int8
+    assert levels[0, :, 0].tolist() == [[1, 1, 1, 1], [1, 2, 8, 8]]
 
 
 def test_new_mask_type_ignores_the_similarity_cap(preset_factory) -> None:
