@@ -154,21 +154,26 @@ def _replace_sequence(ctx: Context, entry: Entry, items: list[Value]) -> Change:
 
 
 def _replace_whole(ctx: Context, entry: Entry, value: Value, like: Like | None, rel: Path, hint: HintFn) -> Change:
-    """Rewrite the value entirely (its type changes, or it was empty)."""
+    """Rewrite the value entirely (its type changes, or it was empty); its ``&anchor`` stays."""
     start, end = own_span(ctx, entry)
     node = entry.value
     block_node = isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style
-    if block_node or locate.is_empty_null(node):
+    anchored_block = block_node and bool(node.anchor)
+    if anchored_block:  # its own span starts on a later line: write right after `&name`
+        start = node.start_mark.index + len(locate.anchor_prefix(ctx.text, node).rstrip(" \t"))
+    elif block_node or locate.is_empty_null(node):
         start = locate.colon_after(ctx.text, entry.key) if entry.alias is None else start
     if isinstance(value, Mapping) and value and not entry.mapping.flow_style and entry.alias is None:
         indent = locate.entry_column(ctx.text, entry.key) + ctx.step
         lines = block_lines(value, indent, ctx.step, lambda p: hint((*rel, *p)))
-        if start == end:  # an empty value: keep a comment after the colon on its line
-            start = end = locate.line_end(ctx.text, start)
-        return Change((Splice(start, end, ctx.newline + ctx.newline.join(lines)),))
+        cut = start
+        while ctx.text[cut - 1] in " \t":  # no blanks left at the end of the key's line
+            cut -= 1
+        at = locate.line_end(ctx.text, end)  # a comment after the old value stays on the key's line
+        return Change((Splice(cut, at, ctx.text[end:at] + ctx.newline + ctx.newline.join(lines)),))
     text = flow_text(value, like) if isinstance(value, (list, tuple, Mapping)) else scalar_text(value, like)
-    lead = " " if start == locate.colon_after(ctx.text, entry.key) and entry.alias is None else ""
-    return Change((Splice(start, end, lead + text),))
+    after_colon = start == locate.colon_after(ctx.text, entry.key) and entry.alias is None
+    return Change((Splice(start, end, (" " if after_colon or anchored_block else "") + text),))
 
 
 # ---- mappings ------------------------------------------------------------------------------------

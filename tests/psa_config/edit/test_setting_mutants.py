@@ -432,3 +432,66 @@ def test_an_aliased_level_is_found_as_the_place_to_insert_after() -> None:
     text = "r: &r [0, 0.1]\n" + HEAD + "      mask_ratios: {1: *r, 4: [0.2, 0.3]}\n"
     expected = "r: &r [0, 0.1]\n" + HEAD + "      mask_ratios: {1: *r, 2: [0.5, 0.6], 4: [0.2, 0.3]}\n"
     assert edited(text, put("mask_ratios.2", [0.5, 0.6])) == expected
+
+
+# ---- a value of another kind: rewritten whole --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "after"),
+    [
+        ("block_size:\n        m: 5\n", 3, "block_size: 3\n"),
+        ("block_size: &b\n        m: 5\n", 3, "block_size: &b 3\n"),  # the anchor stays (it was dropped)
+        ("tile_size:\n      - 1\n", 3, "tile_size: 3\n"),
+        ("tile_size: &a\n      - 5\n", [1, 2], "tile_size: &a\n      - 1\n      - 2\n"),
+        ("tile_size: &a\n        b: 5\n", [1, 2], "tile_size: &a [1, 2]\n"),
+        ("tile_size:\n      - 1\n      - 2\n", {"a": 1}, "tile_size:\n        a: 1\n"),
+        ("tile_size:\n", 3, "tile_size: 3\n"),
+        ("tile_size:  # c\n", 3, "tile_size: 3  # c\n"),
+        ("tile_size:  # c\n", "a b", "tile_size: a b  # c\n"),
+        ("tile_size:  # c\n", {"a": 1}, "tile_size:  # c\n        a: 1\n"),
+        ("tile_size: 5\n", [1, 2], "tile_size: [1, 2]\n"),
+        ("tile_size: [1, 2]\n", 5, "tile_size: 5\n"),
+        # a scalar or flow value turned into a block mapping: no blank left after the colon, a comment stays
+        ("tile_size: 5\n", {"a": 1}, "tile_size:\n        a: 1\n"),
+        ("tile_size: 5  # c\n", {"a": 1}, "tile_size:  # c\n        a: 1\n"),
+        ("tile_size: &a 5  # c\n", {"a": 1}, "tile_size: &a  # c\n        a: 1\n"),
+        ("tile_size: &a\n      - 5\n", {"a": 1}, "tile_size: &a\n        a: 1\n"),
+        ("tile_size: [1,\n        2]  # c\n", {"a": 1}, "tile_size:  # c\n        a: 1\n"),
+        ("tile_size: |\n        hi\n", {"a": {"b": 1}}, "tile_size:\n        a:\n          b: 1\n"),
+        ("tile_size: a\n        b\n", {"a": 1}, "tile_size:\n        a: 1\n"),
+    ],
+)
+def test_a_value_of_another_kind_is_rewritten_in_place(before: str, value: object, after: str) -> None:
+    tail = "      x: 1\n"
+    assert edited(HEAD + "      " + before + tail, put(before.split(":")[0], value)) == HEAD + "      " + after + tail
+
+
+def test_a_value_of_another_kind_at_the_end_without_a_final_newline() -> None:
+    assert edited(HEAD + "      tile_size: 5", put("tile_size", {"a": 1})) == HEAD + "      tile_size:\n        a: 1"
+
+
+@pytest.mark.parametrize(
+    ("anchor", "value", "after"),
+    [
+        ("x: &x\n  a: 1\n", 2, "x: &x 2\n"),  # was "x: &x2" (another anchor's name): a bug found here
+        ("x: &x\n  - 1\n", 2, "x: &x 2\n"),
+        ("x: &x\n  - 1\n", {"a": 2}, "x: &x {a: 2}\n"),
+        ("x: &x 1\n", {"a": 2}, "x: &x {a: 2}\n"),
+        ("x: &x [5]\n", 2, "x: &x 2\n"),
+        ("x: &x {a: 1}\n", 2, "x: &x 2\n"),
+        ("x: &x 5\n", [1], "x: &x [1]\n"),
+    ],
+)
+def test_a_value_of_another_kind_through_an_alias_rewrites_the_anchor(anchor: str, value: object, after: str) -> None:
+    text = anchor + HEAD + "      tile_size: *x\n"
+    result = put("tile_size", value)(Document.from_text(text, edit_anchor=True))
+    assert result.text == after + HEAD + "      tile_size: *x\n"
+    assert result.notes == (SHARED_NOTE.format("x", 1),)
+
+
+def test_an_anchored_block_value_used_elsewhere_keeps_its_anchor_when_rewritten() -> None:
+    text = HEAD + "      tile_size: &x\n        a: 1\n      log_dir: *x\n"
+    result = put("tile_size", 2)(Document.from_text(text, edit_anchor=True))
+    assert result.text == HEAD + "      tile_size: &x 2\n      log_dir: *x\n"
+    assert result.notes == (SHARED_NOTE.format("x", 4),)
