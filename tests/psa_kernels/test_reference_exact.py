@@ -401,6 +401,14 @@ def test_pyramid_attention_scale_chunks_and_dtype() -> None:
     torch.testing.assert_close(chunked, out)
 
 
+def test_pyramid_attention_with_more_heads_than_pooled_keys() -> None:
+    """64 heads, one key block of n = 32 (60 pooled keys): all level 1 is dense attention."""
+    q, k, v = (_randn(1, 64, 20, 2, seed=seed) for seed in (52, 53, 54))
+    levels = torch.ones(1, 64, 1, 1, dtype=torch.int8)
+    out = ref.pyramid_attention(q, k, v, levels, block_m=32, block_n=32)
+    torch.testing.assert_close(out, torch.nn.functional.scaled_dot_product_attention(q, k, v))
+
+
 def test_pyramid_attention_of_query_blocks_returns_their_rows_in_order() -> None:
     q, k, v = (_randn(1, 1, 40, 4, seed=seed) for seed in (33, 34, 35))
     levels = _random_levels((1, 1, 3, 3), seed=36)  # m = 16: blocks 0, 1 and a short block 2 (rows 32-39)
