@@ -11,7 +11,7 @@ import pytest
 import yaml
 from yaml.nodes import MappingNode
 
-from psa_config.edit import locate
+from psa_config.edit import EditError, locate
 from psa_config.edit.locate import Entry
 
 
@@ -187,3 +187,27 @@ def test_anchor_prefix_keeps_the_anchor_and_its_spaces() -> None:
 def test_is_empty_null() -> None:
     text = "a:\nb: ~\nc: ''\nd: null\n"
     assert [locate.is_empty_null(entry(text, k).value) for k in "abcd"] == [True, False, False, False]
+
+
+def test_anchor_prefix_is_the_node_s_own_anchor_not_an_earlier_one_sharing_its_start() -> None:
+    text = "a: &xy 1\nb: &x   [1]\n"
+    assert locate.anchor_prefix(text, entry(text, "b").value) == "&x   "
+    assert locate.anchor_prefix(text, entry(text, "a").value) == "&xy "
+
+
+def test_alias_span_that_cannot_be_found_is_an_edit_error() -> None:
+    text = "a: &x 1\nb: *x\n"
+    found = entry(text, "b")
+    assert locate.alias_span(text, found) == (11, 13)
+    stray = Entry(found.key, found.value, found.mapping, alias="y")
+    with pytest.raises(EditError) as caught:
+        locate.alias_span(text, stray)
+    assert str(caught.value) == "cannot find *y after key 'b'"
+
+
+def test_alias_span_skips_comments_and_needs_the_whole_name() -> None:
+    text = "a: &x 1\nb: &xy 2\nc:  # note *x\n  *xy\nd: [*x]\n"
+    found = entry(text, "c")
+    assert found.alias == "xy"
+    assert written(text, locate.alias_span(text, found)) == "*xy"
+    assert locate.alias_span(text, found)[0] == text.index("*xy")

@@ -495,3 +495,10 @@ def test_an_anchored_block_value_used_elsewhere_keeps_its_anchor_when_rewritten(
     result = put("tile_size", 2)(Document.from_text(text, edit_anchor=True))
     assert result.text == HEAD + "      tile_size: &x 2\n      log_dir: *x\n"
     assert result.notes == (SHARED_NOTE.format("x", 4),)
+
+
+def test_a_new_key_after_an_alias_in_a_flow_mapping() -> None:
+    text = "x: &x 64\n" + HEAD + "      block_size: {m: *x}\n"
+    assert edited(text, put("block_size.n", 64)) == "x: &x 64\n" + HEAD + "      block_size: {m: *x, n: 64}\n"
+    expected = "x: &x 64\n" + HEAD + "      block_size: {m: *x, n: 64, tile_n: 32}\n"
+    assert edited(text, put("block_size", {"m": 64, "n": 64, "tile_n": 32})) == expected
