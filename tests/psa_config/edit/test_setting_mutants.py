@@ -502,3 +502,127 @@ def test_a_new_key_after_an_alias_in_a_flow_mapping() -> None:
     assert edited(text, put("block_size.n", 64)) == "x: &x 64\n" + HEAD + "      block_size: {m: *x, n: 64}\n"
     expected = "x: &x 64\n" + HEAD + "      block_size: {m: *x, n: 64, tile_n: 32}\n"
     assert edited(text, put("block_size", {"m": 64, "n": 64, "tile_n": 32})) == expected
+
+
+# ---- notes and refusals naming every anchor on the way -------------------------------------------
+
+
+def test_an_edit_through_nested_anchors_names_each_of_them() -> None:
+    text = "bs: &bs {m: &m 64}\nq: *m\n" + HEAD + "      block_size: *bs\n"
+    result = put("block_size.m", 32)(Document.from_text(text, edit_anchor=True))
+    assert result.text == text.replace("&m 64", "&m 32")
+    assert result.notes == (
+        "edited the anchor &m (line 1, 2 uses), &bs (line 1, 2 uses): the change applies to every place that uses it",
+    )
+    with pytest.raises(SharedValueError) as caught:
+        edited(text, put("block_size.m", 32))
+    assert str(caught.value) == (
+        "M.attention_configs.p.block_size.m is shared: M.attention_configs.p.block_size is the alias *bs. "
+        "Changing it here would change every use of the anchor &m (line 1, 2 uses), &bs (line 1, 2 uses). "
+        "Use --edit-anchor (edit_anchor=True) to edit the anchor's definition, or write the value out in this "
+        "preset by hand."
+    )
+
+
+def test_an_edit_through_a_merge_key_names_the_merge() -> None:
+    text = "base: &b\n  verbose: true\n" + HEAD + "      <<: *b\n      warmup_steps: 1\n"
+    with pytest.raises(SharedValueError) as caught:
+        edited(text, put("verbose", False))
+    assert str(caught.value).startswith(
+        "M.attention_configs.p.verbose is shared: M.attention_configs.p.verbose comes from the merge key '<<: *b'. "
+        "Changing it here would change every use of the anchor &b (line 1, 2 uses)."
+    )
+    result = put("verbose", False)(Document.from_text(text, edit_anchor=True))
+    assert result.text == text.replace("verbose: true", "verbose: false")
+    assert result.notes == (SHARED_NOTE.format("b", 1),)
+
+
+def test_editing_an_anchor_s_definition_in_place_says_so_on_its_line() -> None:
+    text = HEAD + "      verbose: true\n      warmup_steps: &w 1\n    q:\n      warmup_steps: *w\n"
+    result = put("warmup_steps", 2)(Document.from_text(text))
+    assert result.text == text.replace("&w 1", "&w 2")
+    assert result.notes == (SHARED_NOTE.format("w", 5),)
+
+
+# ---- missing keys on the way ---------------------------------------------------------------------
+
+
+def test_missing_keys_on_the_way_are_created_nested() -> None:
+    text = HEAD + "      verbose: true\n"
+    assert edited(text, put("x.y.z", 1)) == text + "      x:\n        y:\n          z: 1\n"
+
+
+def test_a_scalar_on_the_way_becomes_a_mapping() -> None:
+    text = HEAD + "      block_size: 5\n      verbose: true\n"
+    expected = HEAD + "      block_size:\n        n:\n          q: 1\n      verbose: true\n"
+    assert edited(text, put("block_size.n.q", 1)) == expected
+
+
+def test_an_empty_flow_mapping_on_the_way_gets_the_nested_keys() -> None:
+    text = HEAD + "      block_size: {}\n"
+    assert edited(text, put("block_size.n.q", 1)) == HEAD + "      block_size: {n: {q: 1}}\n"
+
+
+def test_setting_below_a_document_that_is_not_a_mapping() -> None:
+    from psa_config.edit import locate
+    from psa_config.edit.setting import Context, set_path
+
+    ctx = Context("5\n", locate.compose("5\n"))
+    with pytest.raises(EditError) as caught:
+        set_path(ctx, (), ("a",), 1, lambda path: None)
+    assert str(caught.value) == " is not a mapping"
+
+
+# ---- replacing values in place ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "after"),
+    [
+        ("tile_size: [2, 08, 0x8]", [2, 4, 8], "tile_size: [2, 4, 8]"),
+        ("tile_size: [2.0, 8, 8]", [2, 4, 8], "tile_size: [2.0, 4, 8]"),
+        ("tile_size: [2.0, 8, 8]", [2, 4], "tile_size: [2.0, 4]"),
+        ("tile_size: &t [2.0, 8]  # c", [3, 4, 5], "tile_size: &t [3.0, 4, 5]  # c"),
+        ("tile_size: [2, 8]", [3, [4]], "tile_size: [3, [4]]"),
+        ("tile_size: [2, 8]", ["a", "b"], "tile_size: [a, b]"),
+        ("tile_size: [2, 'x']", ["a", "b"], "tile_size: [a, 'b']"),
+        ("tile_size: [2, [1]]", [3, 4], "tile_size: [3, 4]"),
+        ("tile_size: [2, 8]", [], "tile_size: []"),
+        ("tile_size: []", [1], "tile_size: [1]"),
+        ("tile_size:\n      - 2\n      - 8", [3, 4], "tile_size:\n      - 3\n      - 4"),
+        ("tile_size:\n      - 2\n      - 8", [], "tile_size: []"),
+        ("tile_size:\n      -  2.00  # a\n      - 8", [3, 4, 5], "tile_size:\n      -  3.00\n      -  4\n      -  5"),
+        ("tile_size:\n        - 2\n        - 8", [3, [4], {"a": 1}], "tile_size:\n        - 3\n        - [4]\n        - {a: 1}"),
+        ("tile_size:\n      - 2 # a\n      - 8 # b", [3, 8], "tile_size:\n      - 3 # a\n      - 8 # b"),
+        ("block_size:\n        m: 64", {}, "block_size: {}"),
+        ("block_size: {m: 64}", {}, "block_size: {}"),
+        ("description: |\n        hi", "hi\n", "description: |\n        hi"),
+        ("description: !!str 5", "5", "description: !!str 5"),
+        ("description: '5'", 6, "description: 6"),
+        ("description: '5'", "6", "description: '6'"),
+        ("verbose: !!bool true", False, "verbose: !!bool false"),
+        ("verbose: &v True", False, "verbose: &v False"),
+        ("warmup_steps: 0.50  # c", 0.55, "warmup_steps: 0.55  # c"),
+    ],
+)
+def test_values_replaced_in_place(before: str, value: object, after: str) -> None:
+    key = before.split(":")[0]
+    tail = "      x: 1\n"
+    assert edited(HEAD + "      " + before + "\n" + tail, put(key, value)) == HEAD + "      " + after + "\n" + tail
+
+
+def test_an_empty_value_takes_a_sibling_preset_s_style() -> None:
+    other = "    q:\n      mask_ratios:\n        8: [0.00, 0.10]\n"
+    text = HEAD + "      mask_ratios:\n        8:\n" + other
+    expected = HEAD + "      mask_ratios:\n        8: [0.50, 0.60]\n" + other
+    assert edited(text, put("mask_ratios.8", [0.5, 0.6])) == expected
+    text = HEAD + "      mask_ratios:\n        8:  # c\n"
+    assert edited(text, put("mask_ratios.8", [0.5, 0.6])) == HEAD + "      mask_ratios:\n        8: [0.5, 0.6]  # c\n"
+
+
+def test_the_same_value_changes_nothing() -> None:
+    text = HEAD + "      description: \"x\"\n      tile_size: [2, 8]\n      verbose: True\n"
+    document = Document.from_text(text)
+    for key, value in (("description", "x"), ("tile_size", [2, 8]), ("verbose", True)):
+        result = put(key, value)(document)
+        assert result.text == text and result.changed_lines == ()
