@@ -151,3 +151,63 @@ def test_refusals(text: str, edit: object, shown: str) -> None:
 )
 def test_default_preset(text: str, default: str | None) -> None:
     assert Document.from_text(text).default_preset("m") == default
+
+
+FLOW = "m:\n  attention_configs: {a: {type: dense}, b: {type: psa}}\n"
+
+
+def test_presets_in_a_flow_mapping() -> None:
+    doc = Document.from_text(FLOW)
+    copied = doc.add_preset("m", "c", "a")
+    assert copied.text == FLOW.replace("b: {type: psa}}", "b: {type: psa}, c: {type: dense}}")
+    assert copied.notes == ("added preset 'c' to 'm' as a copy of 'a'",)
+    assert doc.duplicate_preset("m", "a", "c").text == FLOW.replace("dense}, b", "dense}, c: {type: dense}, b")
+    template = doc.add_preset("m", "c")
+    assert template.notes == ("added preset 'c' to 'm' from the template",)
+    assert template.text == FLOW.replace("b: {type: psa}}", (
+        "b: {type: psa}, c: {type: psa, description: New PSA preset., use_rearrange: true, use_sim_mask: false, "
+        "block_size: {m: 128, n: 128, tile_n: 32}, mask_ratios: {1: [0.0, 0.1], 2: [0.1, 0.15], 4: [0.15, 0.15], "
+        "8: [0.15, 0.35], 0: [0.35, 1.0]}, mask_mode: topk, attn_impl: new_mask_type, warmup_steps: 0, "
+        "rearrange_method: Gilbert, verbose: false}}"
+    ))
+
+
+CRLF = "m:\r\n  attention_configs:\r\n    a:\r\n      type: dense\r\n    b: {type: psa}\r\n"
+
+
+def test_copies_in_a_crlf_file() -> None:
+    doc = Document.from_text(CRLF)
+    assert doc.duplicate_preset("m", "a", "c").text == CRLF.replace("    b:", "    c:\r\n      type: dense\r\n    b:")
+    assert doc.duplicate_preset("m", "b", "c").text == CRLF + "    c: {type: psa}\r\n"
+
+
+def test_a_one_line_preset_is_copied_whole() -> None:
+    text = "m:\n  attention_configs:\n    a: {type: dense}  # one line\n    b:\n      type: psa\n"
+    assert Document.from_text(text).duplicate_preset("m", "a", "c").text == text.replace(
+        "    b:", "    c: {type: dense}  # one line\n    b:"
+    )
+
+
+def test_copied_lines_are_joined_by_the_documents_line_break() -> None:
+    """The document's line break is its first line's: a copy's lines are joined by it, even in a mixed file."""
+    mixed = "m:\r\n  attention_configs:\n    a:\n      type: dense\n"
+    assert "    c:\r\n      type: dense" in Document.from_text(mixed).duplicate_preset("m", "a", "c").text
+    models = "x: 1\r\nm:\n  attention_configs:\n    a: {}\n"
+    assert "n:\r\n  attention_configs:\r\n    a: {}" in Document.from_text(models).add_model("n", "m").text
+
+
+def test_a_preset_defining_an_unused_anchor_may_be_removed() -> None:
+    text = "m:\n  attention_configs:\n    a: {type: dense}\n    b: &x {type: psa}\n"
+    assert Document.from_text(text).remove_preset("m", "b").text == "m:\n  attention_configs:\n    a: {type: dense}\n"
+
+
+def test_the_template_preset_follows_its_own_models_presets_first() -> None:
+    text = (
+        "m2:\n  attention_configs:\n    q:\n      type: psa\n      block_size: {m: 128, n: 64, tile_n: 32}\n"
+        "m1:\n  attention_configs:\n    p:\n      mask_mode: topk\n      type: psa\n      block_size:\n"
+        "        m: 128\n        n: 64\n        tile_n: 32\n"
+    )
+    doc = Document.from_text(text).add_preset("m1", "c")
+    added = doc.text[len(text):]
+    assert added.startswith("    c:\n      mask_mode: topk\n      type: psa\n")  # p's key order
+    assert "      block_size:\n        m: 128\n        n: 128\n        tile_n: 32\n" in added  # p's block style

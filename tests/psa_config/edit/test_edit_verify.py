@@ -286,3 +286,8 @@ def test_check_model_says_what_went_wrong(new: str, name: str, source: str | Non
     assert str(info.value) == (
         f"internal check failed: the edited text would read model {name!r} as {shown}; nothing was changed"
     )
+
+
+def test_preset_value_of_a_duplicated_preset_is_the_runtimes_last() -> None:
+    text = "m:\n  attention_configs:\n    p: {a: 1}\n    p: {a: 2}\n"
+    assert verify.preset_value(text, locate.compose(text), "m", "p") == {"a": 2}
