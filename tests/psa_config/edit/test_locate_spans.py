@@ -11,7 +11,7 @@ import pytest
 import yaml
 from yaml.nodes import MappingNode
 
-from psa_config.edit import EditError, locate
+from psa_config.edit import DuplicateKeyError, EditError, MalformedYamlError, locate
 from psa_config.edit.locate import Entry
 
 
@@ -211,3 +211,177 @@ def test_alias_span_skips_comments_and_needs_the_whole_name() -> None:
     assert found.alias == "xy"
     assert written(text, locate.alias_span(text, found)) == "*xy"
     assert locate.alias_span(text, found)[0] == text.index("*xy")
+
+
+# ---- reading the text ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line", "column"),
+    [
+        ("a: [1\n", "expected ',' or ']', but got '<stream end>'", 2, 1),
+        ("a: 1\n b: 2\n", "mapping values are not allowed here", 2, 3),
+        ("a: b: c", "mapping values are not allowed here", 1, 5),
+        ("a: &x 1\nb: *y\n", "found undefined alias 'y'", 2, 4),
+        (
+            "\x07",
+            'unacceptable character #x0007: special characters are not allowed in "<unicode string>", position 0',
+            1,
+            1,
+        ),
+    ],
+)
+def test_text_that_is_not_yaml_is_a_located_error(text: str, message: str, line: int, column: int) -> None:
+    with pytest.raises(MalformedYamlError) as caught:
+        locate.compose(text)
+    assert (caught.value.line, caught.value.column) == (line, column)
+    assert str(caught.value) == f"line {line}, column {column}: {message}"
+
+
+def test_an_empty_document_has_no_tree() -> None:
+    assert locate.compose("") is None
+    assert locate.compose("# only a comment\n") is None
+    assert locate.use_counts(None) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "anchors"),
+    [
+        ("a: &x 1\n", {"a": "x"}),
+        ("a: &x !!str 1\n", {"a": "x"}),
+        ("a: !!str &x 1\n", {"a": "x"}),
+        ("a: !!str 1\n", {"a": None}),
+        ("a: 1\n", {"a": None}),
+        ("a: &x [1]\nb: &y {c: 1}\n", {"a": "x", "b": "y"}),
+        ("a: &x-1_y [1]\n", {"a": "x-1_y"}),
+    ],
+)
+def test_each_node_knows_its_anchor(text: str, anchors: dict[str, str | None]) -> None:
+    root = root_of(text)
+    assert {locate.key_text(k): v.anchor for k, v in root.value} == anchors
+    assert all(k.anchor is None for k, _ in root.value)
+
+
+def test_anchor_at_reads_properties_in_either_order() -> None:
+    assert locate._anchor_at("&a !t x", 0) == "a"
+    assert locate._anchor_at("!t &a x", 0) == "a"
+    assert locate._anchor_at("!t x", 0) is None
+    assert locate._anchor_at("x &a", 0) is None
+    assert locate._anchor_at("  &a x", 2) == "a"
+    assert locate._anchor_at("&a", 0) == "a"
+    assert locate._anchor_at("&a,", 0) == "a"
+    assert locate._anchor_at("", 0) is None
+
+
+# ---- finding keys --------------------------------------------------------------------------------
+
+
+def test_a_key_written_twice_names_every_line() -> None:
+    root = root_of("a: 1\nb:\n  c: 2\na: 3\na: 4\n")
+    with pytest.raises(DuplicateKeyError) as caught:
+        locate.find_entry(root, "a")
+    assert caught.value.lines == [1, 4, 5]
+    assert locate.find_entry(root, "b") is not None
+
+
+def test_direct_keys_win_over_merged_ones_and_merges_are_searched_in_order() -> None:
+    text = "x: &x {a: 1, b: 1}\ny: &y {b: 2, c: 2}\nm:\n  <<: [*y, *x]\n  a: 3\n"
+    mapping = locate.lookup(root_of(text), ("m",)).last.value
+    found = {name: locate.find_entry(mapping, name) for name in "abcd"}
+    assert found["a"] is not None and found["a"].value.value == "3" and found["a"].merged_from is None
+    assert found["b"] is not None and found["b"].value.value == "2" and found["b"].merged_from == "y"
+    assert found["c"] is not None and found["c"].merged_from == "y"
+    assert found["d"] is None
+    assert [m.anchor for m in locate.merged_mappings(mapping)] == ["y", "x"]
+    assert [locate.key_text(k) for k, _ in locate.entries(mapping)] == ["a"]
+
+
+def test_find_entry_takes_int_keys_as_their_text() -> None:
+    root = root_of("8: [0, 1]\n")
+    found = locate.find_entry(root, 8)
+    assert found is not None and found.value.value[1].value == "1"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (("z",), "no key 'z' in the file"),
+        (("a", "q"), "no key 'a.q' in the file"),
+        (("b", "q"), "b is not a mapping, so it has no key 'q'"),
+        (("a", "c", "q"), "a.c is not a mapping, so it has no key 'q'"),
+    ],
+)
+def test_lookup_errors_say_which_key(path: tuple[str, ...], message: str) -> None:
+    with pytest.raises(EditError) as caught:
+        locate.lookup(root_of("a:\n  c: 1\nb: 2\n"), path)
+    assert str(caught.value) == message
+
+
+def test_lookup_in_a_document_that_is_not_a_mapping() -> None:
+    with pytest.raises(EditError) as caught:
+        locate.lookup(locate.compose("- 1\n"), ("a",))
+    assert str(caught.value) == "the document is not a mapping, so it has no key 'a'"
+
+
+def test_lookup_reports_each_crossing() -> None:
+    text = "x: &x {n: 1}\nb: &b {k: *x}\nm:\n  <<: *b\n"
+    located = locate.lookup(root_of(text), ("m", "k", "n"))
+    assert located.crossings == ("m.k comes from the merge key '<<: *b'", "m.k is the alias *x")
+    assert [locate.key_text(e.key) for e in located.entries] == ["m", "k", "n"]
+    assert located.last.value.value == "1"
+    assert locate.lookup(root_of(text), ("x",)).crossings == ()
+
+
+def test_use_counts_count_every_use_once_per_place() -> None:
+    text = "x: &x {n: 1}\na: *x\nb: [*x, *x]\n"
+    root = root_of(text)
+    shared = locate.lookup(root, ("x",)).last.value
+    assert locate.use_counts(root)[id(shared)] == 4
+    assert locate.use_counts(root)[id(shared.value[0][1])] == 1  # counted once below the shared node
+    assert locate.use_counts(root)[id(root)] == 1
+
+
+def test_anchors_within_a_range() -> None:
+    text = "x: &x 1\ny: &y [&z 2]\nw: *x\n"
+    root = root_of(text)
+    start = text.index("y:")
+    assert sorted(n.anchor for n in locate.anchors_within(root, start, len(text))) == ["y", "z"]
+    assert sorted(n.anchor for n in locate.anchors_within(root, 0, start)) == ["x"]
+    assert list(locate.anchors_within(root, 0, text.index("&x"))) == []
+    assert [n.anchor for n in locate.anchors_within(root, text.index("&x"), text.index("&x") + 1)] == ["x"]
+
+
+# ---- where values end ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"),
+    [
+        ("a: |\n  x\n\n\nb: 1\n", "a", "|\n  x"),
+        ("a: |+\n  x\n\n\nb: 1\n", "a", "|+\n  x\n\n"),
+        ("a: |-\n  x\n\n\nb: 1\n", "a", "|-\n  x"),
+        ("a: >+  # c\n  x\n  \nb: 1\n", "a", ">+  # c\n  x\n  "),
+        ("a: |  # +\n  x\n\nb: 1\n", "a", "|  # +\n  x"),
+        ("a: |\n  x\n   \n\nb: 1\n", "a", "|\n  x\n   "),  # deeper than the indentation: content
+        ("a: |\n  x\n  \n\nb: 1\n", "a", "|\n  x"),
+        ("a: |2\n    x\n\nb: 1\n", "a", "|2\n    x"),
+        ("a: |\n  x\n  y", "a", "|\n  x\n  y"),
+        ("a: |\n\n\nb: 1\n", "a", "|"),
+        ("a: |+\n  x\r\n\r\nb: 1\r\n", "a", "|+\n  x\r\n"),
+        ("a: &k |\n  x\n\nb: 1\n", "a", "|\n  x"),
+        ("a: 'q'\n", "a", "'q'"),
+        ("a: x\n  y\n", "a", "x\n  y"),
+    ],
+)
+def test_where_a_scalar_ends(text: str, key: str, expected: str) -> None:
+    assert written(text, locate.value_span(text, entry(text, key))) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "keeps"),
+    [("|+\n  z", True), (">2+\n    z", True), ("|-\n  z", False), ("|\n  z", False), ("|  # +\n  z", False), ("'+'", False), ("x+", False)],
+)
+def test_keeps_blank_lines(value: str, keeps: bool) -> None:
+    text = f"a: {value}\nb: 1\n"
+    assert locate.keeps_blank_lines(text, entry(text, "a").value) is keeps
+    assert locate.keeps_blank_lines(text, root_of(text)) is False
