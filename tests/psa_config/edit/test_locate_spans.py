@@ -385,3 +385,10 @@ def test_keeps_blank_lines(value: str, keeps: bool) -> None:
     text = f"a: {value}\nb: 1\n"
     assert locate.keeps_blank_lines(text, entry(text, "a").value) is keeps
     assert locate.keeps_blank_lines(text, root_of(text)) is False
+
+
+def test_text_nested_too_deeply_is_a_located_error() -> None:
+    with pytest.raises(MalformedYamlError) as caught:
+        locate.compose("[" * 1000)
+    assert (caught.value.line, caught.value.column) == (1, 1)
+    assert str(caught.value) == "line 1, column 1: the document is nested too deeply for the runtime's YAML reader"
