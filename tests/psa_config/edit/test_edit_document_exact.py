@@ -279,3 +279,16 @@ def test_rename_model_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert refused(lambda: DOC.rename_model("m2", "m9")) == (
         "internal check failed: the edited text would read model 'm9' as something else than intended; nothing was changed"
     )
+
+
+UNLOADABLE = "m1:\n  text_length: 5\n  attention_configs:\n    a: {type: dense}\nbad: !!int abc\n"
+"""The runtime cannot load this file (``!!int abc``), yet each edit is verified on the lines it wrote."""
+
+
+def test_edits_are_verified_on_their_own_lines() -> None:
+    doc = Document.from_text(UNLOADABLE)
+    assert doc.set_model_value("m1", "text_length", 6).text == UNLOADABLE.replace("text_length: 5", "text_length: 6")
+    assert doc.duplicate_preset("m1", "a", "c").text == UNLOADABLE.replace(
+        "    a: {type: dense}\n", "    a: {type: dense}\n    c: {type: dense}\n"
+    )
+    assert doc.set_value("m1", "a", "verbose", True).text == UNLOADABLE.replace("dense}", "dense, verbose: true}")

@@ -211,3 +211,35 @@ def test_the_template_preset_follows_its_own_models_presets_first() -> None:
     added = doc.text[len(text):]
     assert added.startswith("    c:\n      mask_mode: topk\n      type: psa\n")  # p's key order
     assert "      block_size:\n        m: 128\n        n: 128\n        tile_n: 32\n" in added  # p's block style
+
+
+DEFAULTS = 'm1:\n  attention_configs:\n    a: {}\nm2:\n  default_attention: "x"\n  attention_configs:\n    x: {}\n'
+
+
+def test_a_new_or_empty_default_is_quoted_like_another_models() -> None:
+    assert Document.from_text(DEFAULTS).set_default("m1", "a").text == DEFAULTS.replace(
+        "    a: {}\n", '    a: {}\n  default_attention: "a"\n'
+    )
+    empty = DEFAULTS.replace("m1:\n", "m1:\n  default_attention:\n")
+    assert Document.from_text(empty).set_default("m1", "a").text == DEFAULTS.replace(
+        "m1:\n", 'm1:\n  default_attention: "a"\n'
+    )
+
+
+def test_copying_the_first_model_of_a_file_with_a_byte_order_mark() -> None:
+    text = "\ufeffm:\n  attention_configs:\n    a: {}\n"
+    assert Document.from_text(text).add_model("n", "m").text == text + "\nn:\n  attention_configs:\n    a: {}\n"
+
+
+def test_a_copy_keeps_the_quotes_of_its_sources_key() -> None:
+    text = "m:\n  attention_configs:\n    a: {}\n    'b': {}\n"
+    assert Document.from_text(text).duplicate_preset("m", "b", "c").text == text + "    'c': {}\n"
+
+
+def test_anchors_at_a_line_end_are_dropped_with_their_space() -> None:
+    crlf = "m:\r\n  attention_configs:\r\n    a:\r\n      block_size: &bs\r\n        m: 1\r\n"
+    assert Document.from_text(crlf).duplicate_preset("m", "a", "c").text == crlf + (
+        "    c:\r\n      block_size:\r\n        m: 1\r\n"
+    )
+    at_end = "m:\n  attention_configs:\n    a:\n      d: &x"
+    assert Document.from_text(at_end).duplicate_preset("m", "a", "c").text == at_end + "\n    c:\n      d:"
