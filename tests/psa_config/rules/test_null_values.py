@@ -202,3 +202,10 @@ def test_a_null_names_where_it_is(old: str, new: str, where_: tuple[str, str | N
 def test_an_empty_model_names_only_the_model() -> None:
     text = BASE + "Wan_empty:\n"
     assert [(d.model, d.preset, d.field) for d in check_text(text) if d.code == "PSA107"] == [("Wan_empty", None, None)]
+
+
+def test_an_empty_preset_is_reported_where_its_value_would_be_and_names_the_preset() -> None:
+    text = BASE.replace("    baseline:\n      type: dense\n      description: \"Dense baseline.\"\n", "    baseline: ~\n")
+    line, column = where(text, "    baseline: ~", "~")
+    diagnostics = [d for d in check_text(text) if d.code == "PSA107"]
+    assert [(d.line, d.column, d.model, d.preset) for d in diagnostics] == [(line, column, "Wan2.1_14b", "baseline")]
