@@ -43,9 +43,9 @@ def _path(calls: list[str], scores: torch.Tensor, method: str = "auto") -> str:
     return calls.pop()
 
 
-@pytest.mark.parametrize("nk", [1, 7, masks.MAX_TRITON_KEYS])
-def test_auto_takes_triton_for_float32_rows_up_to_the_limit(calls: list[str], nk: int) -> None:
-    assert _path(calls, torch.zeros(1, 1, 2, nk, device=DEVICE)) == "triton"
+@pytest.mark.parametrize("rows, nk", [(1, 1), (2, 1), (2, 7), (2, masks.MAX_TRITON_KEYS)])
+def test_auto_takes_triton_for_float32_rows_up_to_the_limit(calls: list[str], rows: int, nk: int) -> None:
+    assert _path(calls, torch.zeros(1, 1, rows, nk, device=DEVICE)) == "triton"
 
 
 @pytest.mark.parametrize(
@@ -211,3 +211,16 @@ def test_a_share_exactly_at_end_plus_eps_counts(method: str, dtype: torch.dtype)
                          mask_ratios={level: [s, e] for level, s, e in ratios})
     scores = torch.ones(1, 1, 1, 4, dtype=dtype, device=DEVICE)  # shares .25 .5 .75 1
     assert _assign(scores, preset, method) == [[[1, 2, 2, 0]]]  # level 1 up to the floor index 1
+
+
+@pytest.mark.parametrize("mode", ["topk", "thresholdbound"])
+@pytest.mark.parametrize("method", ["torch", "triton"])
+def test_several_batches_heads_and_query_blocks_equal_the_oracle(method: str, mode: str) -> None:
+    ratios = [(1, 0.0, 0.3), (4, 0.3, 0.6), (2, 0.6, 0.8), (0, 0.8, 1.0)]
+    preset = make_preset(block_size={"m": 32, "n": 64, "tile_n": 32}, mask_mode=mode,
+                         mask_ratios={level: [start, end] for level, start, end in ratios})
+    raw = torch.randint(0, 6, (2, 2, 3, 9), generator=torch.Generator().manual_seed(1)).float()
+    levels = masks.assign_levels_fast(raw.to(DEVICE), preset, k=None, text_length=0, method=method)
+    assert levels.dtype == torch.int8
+    expected = [[[oracle_levels(row, mode, 64, 32, ratios) for row in head] for head in batch] for batch in raw.tolist()]
+    assert levels.tolist() == expected
