@@ -216,7 +216,8 @@ def _hunks(cores: list[Block], old: str, context: int) -> list[list[Block]]:
 
 
 def _hunk_body(old: str, new: str, hunk: list[Block]) -> tuple[list[str], int, int]:
-    """Lines of a hunk: context pieces (even positions) as ' ', core blocks diffed with difflib."""
+    """Lines of a hunk: context pieces (even positions) as ' ', core blocks (one change each, no
+    line in common: see :func:`_changes`) as '-' then '+'."""
     body: list[str] = []
     old_count = new_count = 0
     for index, (_, a1, a2, b1, b2) in enumerate(hunk):
@@ -227,12 +228,8 @@ def _hunk_body(old: str, new: str, hunk: list[Block]) -> tuple[list[str], int, i
             new_count += len(before)
             continue
         after = _lines(new[b1:b2])
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
-            if tag == "equal":
-                body.extend(" " + line for line in before[i1:i2])
-            else:
-                body.extend("-" + line for line in before[i1:i2])
-                body.extend("+" + line for line in after[j1:j2])
+        body.extend("-" + line for line in before)
+        body.extend("+" + line for line in after)
         old_count += len(before)
         new_count += len(after)
     return body, old_count, new_count

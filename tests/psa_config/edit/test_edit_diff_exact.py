@@ -101,6 +101,7 @@ def test_empty_texts_and_whole_texts() -> None:
 def test_the_path_loses_its_leading_slash_and_defaults_to_file() -> None:
     assert unified_diff("a\n", "b\n", "/abs/c.yaml").splitlines()[:2] == ["--- a/abs/c.yaml", "+++ b/abs/c.yaml"]
     assert unified_diff("a\n", "b\n").splitlines()[:2] == ["--- a/file", "+++ b/file"]
+    assert unified_diff("a\n", "b\n", "XY/c.yaml").splitlines()[:2] == ["--- a/XY/c.yaml", "+++ b/XY/c.yaml"]
 
 
 def test_line_breaks_are_kept_as_they_are() -> None:
