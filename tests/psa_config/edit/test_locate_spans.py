@@ -55,6 +55,11 @@ def test_value_span_of_an_empty_value_is_the_spot_after_the_colon() -> None:
     assert start == end == SPANS.index("c:\n") + 2
 
 
+def test_value_span_of_an_empty_tagged_value_is_the_spot_after_the_colon() -> None:
+    text = "c: !!null\n"
+    assert locate.value_span(text, entry(text, "c")) == (2, 2)
+
+
 def test_value_span_of_an_alias_after_a_comment_line() -> None:
     text = "a: &x 1\nb:  # note\n  *x\n"
     assert locate.value_span(text, entry(text, "b")) == (text.index("*x"), text.index("*x") + 2)
@@ -370,6 +375,10 @@ def test_anchors_within_a_range() -> None:
         ("a: |+\n  x\r\n\r\nb: 1\r\n", "a", "|+\n  x\r\n"),
         ("a: &k |\n  x\n\nb: 1\n", "a", "|\n  x"),
         ("a: 'q'\n", "a", "'q'"),
+        ("a: &k |+\n  x\n\n\nb: 1\n", "a", "|+\n  x\n\n"),
+        ("a: !!str |+\n  x\n\n\nb: 1\n", "a", "|+\n  x\n\n"),
+        ("a: |\n \n\nb: 1\n", "a", "|\n "),  # no content: any whitespace line is deeper
+        ("a: |\n  XX\n    y\n   \n\nb: 1\n", "a", "|\n  XX\n    y\n   "),  # indentation: the first line's
         ("a: x\n  y\n", "a", "x\n  y"),
     ],
 )

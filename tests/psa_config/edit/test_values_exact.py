@@ -333,3 +333,30 @@ def test_coercion_refusals(annotation: object, value: object, message: str) -> N
     with pytest.raises(EditError) as caught:
         coerce(value, annotation, "k")  # type: ignore[arg-type]
     assert str(caught.value) == message
+
+
+def test_a_dict_field_s_values_take_the_dict_s_value_type() -> None:
+    assert same(coerce([1, 2], field_type("preset", "mask_ratios.8"), "k"), [1.0, 2.0])
+    assert field_type("preset", "mask_ratios.8.x") is None
+
+
+@pytest.mark.parametrize(
+    ("problem", "context", "message"),
+    [
+        ("bad thing", "while reading", "cannot read '[1]' as a list or mapping: bad thing"),
+        (None, "while  reading\n it", "cannot read '[1]' as a list or mapping: while reading it"),
+        (None, None, "cannot read '[1]' as a list or mapping: malformed"),
+    ],
+)
+def test_a_reader_error_without_a_position(
+    monkeypatch: pytest.MonkeyPatch, problem: str | None, context: str | None, message: str
+) -> None:
+    import yaml
+
+    def fail(text: str) -> object:
+        raise yaml.MarkedYAMLError(context=context, problem=problem)
+
+    monkeypatch.setattr(yaml, "safe_load", fail)
+    with pytest.raises(EditError) as caught:
+        parse_value("[1]")
+    assert str(caught.value) == message
