@@ -96,11 +96,12 @@ def sharing_notes(ctx: Context, walked: Sequence[Entry], crossings: Sequence[str
 
 
 def own_span(ctx: Context, entry: Entry) -> tuple[int, int]:
-    """The value's characters at its definition (after any ``&anchor``), or the spot after the colon."""
+    """The value's characters at its definition (after any ``&anchor``); for an empty value the spot
+    after its ``&anchor``, or after the colon."""
     node = entry.value
-    if locate.is_empty_null(node) and entry.alias is None:
-        colon = locate.colon_after(ctx.text, entry.key)
-        return colon, colon
+    if locate.is_empty_null(node):
+        spot = _after_anchor(ctx, node) if node.anchor else locate.colon_after(ctx.text, entry.key)
+        return spot, spot
     if isinstance(node, ScalarNode):
         return locate.scalar_span(ctx.text, node)
     start = node.start_mark.index + len(locate.anchor_prefix(ctx.text, node))
@@ -110,7 +111,7 @@ def own_span(ctx: Context, entry: Entry) -> tuple[int, int]:
 def replace_value(ctx: Context, entry: Entry, value: Value, hint: HintFn, rel: Path) -> Change:
     """Change ``entry``'s value to ``value``, keeping as much of its text as possible."""
     node = entry.value
-    if locate.is_empty_null(node) and entry.alias is None:
+    if locate.is_empty_null(node):
         return _replace_whole(ctx, entry, value, hint(rel), rel, hint)
     if isinstance(value, (Mapping, list, tuple)) and not value and not getattr(node, "flow_style", True):
         return _replace_whole(ctx, entry, value, Like(), rel, hint)  # `{}` / `[]`: a block can't be empty
@@ -158,22 +159,32 @@ def _replace_whole(ctx: Context, entry: Entry, value: Value, like: Like | None, 
     start, end = own_span(ctx, entry)
     node = entry.value
     block_node = isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style
-    anchored_block = block_node and bool(node.anchor)
-    if anchored_block:  # its own span starts on a later line: write right after `&name`
-        start = node.start_mark.index + len(locate.anchor_prefix(ctx.text, node).rstrip(" \t"))
+    head = ""
+    if node.anchor and (block_node or locate.is_empty_null(node)):  # from its properties: a tag goes
+        start, head = _blanks_before(ctx.text, node.start_mark.index), f" &{node.anchor}"
     elif block_node or locate.is_empty_null(node):
         start = locate.colon_after(ctx.text, entry.key) if entry.alias is None else start
     if isinstance(value, Mapping) and value and not entry.mapping.flow_style and entry.alias is None:
         indent = locate.entry_column(ctx.text, entry.key) + ctx.step
         lines = block_lines(value, indent, ctx.step, lambda p: hint((*rel, *p)))
-        cut = start
-        while ctx.text[cut - 1] in " \t":  # no blanks left at the end of the key's line
-            cut -= 1
+        cut = _blanks_before(ctx.text, start)  # no blanks left at the end of the key's line
         at = locate.line_end(ctx.text, end)  # a comment after the old value stays on the key's line
-        return Change((Splice(cut, at, ctx.text[end:at] + ctx.newline + ctx.newline.join(lines)),))
+        return Change((Splice(cut, at, head + ctx.text[end:at] + ctx.newline + ctx.newline.join(lines)),))
     text = flow_text(value, like) if isinstance(value, (list, tuple, Mapping)) else scalar_text(value, like)
     after_colon = start == locate.colon_after(ctx.text, entry.key) and entry.alias is None
-    return Change((Splice(start, end, (" " if after_colon or anchored_block else "") + text),))
+    return Change((Splice(start, end, head + (" " if after_colon or head else "") + text),))
+
+
+def _blanks_before(text: str, index: int) -> int:
+    """Where the spaces and tabs just before ``index`` start."""
+    while text[index - 1] in " \t":
+        index -= 1
+    return index
+
+
+def _after_anchor(ctx: Context, node: Node) -> int:
+    """Index just past the ``&name`` written where ``node`` is defined."""
+    return ctx.text.index("&" + str(node.anchor), node.start_mark.index) + 1 + len(str(node.anchor))
 
 
 # ---- mappings ------------------------------------------------------------------------------------
@@ -277,14 +288,14 @@ def insert_entry(
 
 
 def insert_entry_before(
-    ctx: Context, node: MappingNode, before: Entry, key: str | int, value: Value, hint: HintFn, rel: Path
+    ctx: Context, node: MappingNode, before: ScalarNode, key: str | int, value: Value, hint: HintFn, rel: Path
 ) -> Change:
-    """Add ``key: value`` just before the entry ``before`` (on lines of its own in block style)."""
+    """Add ``key: value`` just before the entry whose key is ``before`` (on lines of its own in block style)."""
     if node.flow_style:
-        at = before.key.start_mark.index
+        at = before.start_mark.index
         return Change((Splice(at, at, f"{format_key(key)}: {flow_text(value, hint((*rel, key)))}, "),))
     lines = block_lines({key: value}, entry_indent(ctx, node), ctx.step, lambda p: hint((*rel, *p)))
-    at = locate.line_start(ctx.text, before.key.start_mark.index)
+    at = locate.line_start(ctx.text, before.start_mark.index)
     brk = ctx.text[at - locate.break_before(ctx.text, at) : at] or ctx.newline  # the lines' own break
     return Change((Splice(at, at, "".join(line + brk for line in lines)),))
 
@@ -305,14 +316,12 @@ def _level_before(node: MappingNode, key: str | int) -> Entry | None:
     return found
 
 
-def _level_after(node: MappingNode, key: str | int) -> Entry | None:
+def _level_after(node: MappingNode, key: str | int) -> ScalarNode | None:
+    """The key of the first level listed that new_mask_type puts after ``key``."""
     if key not in LEVEL_ORDER:
         return None
     later = {str(level) for level in LEVEL_ORDER[LEVEL_ORDER.index(key) + 1 :]}  # type: ignore[arg-type]
-    for k, v in locate.entries(node):
-        if locate.key_text(k) in later:
-            return Entry(k, v, node, alias=_alias(k, v))
-    return None
+    return next((k for k, _ in locate.entries(node) if locate.key_text(k) in later), None)
 
 
 def entry_indent(ctx: Context, node: MappingNode) -> int:

@@ -626,3 +626,156 @@ def test_the_same_value_changes_nothing() -> None:
     for key, value in (("description", "x"), ("tile_size", [2, 8]), ("verbose", True)):
         result = put(key, value)(document)
         assert result.text == text and result.changed_lines == ()
+
+
+# ---- anchored and tagged values of another kind ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "after"),
+    [
+        # an anchored empty value: the value goes after `&x` (the edit was refused: a bug found here)
+        ("tile_size: &x", 5, "tile_size: &x 5"),
+        ("tile_size: &x  # c", 5, "tile_size: &x 5  # c"),
+        ("tile_size: &x  # c", {"a": 1}, "tile_size: &x  # c\n        a: 1"),
+        ("tile_size: &x", [1], "tile_size: &x [1]"),
+        ("tile_size: &X 5", {"a": 1}, "tile_size: &X\n        a: 1"),
+        # a tag for the old kind goes, the anchor stays
+        ("tile_size: !!null &x", 5, "tile_size: &x 5"),
+        ("block_size: !!map &b\n        m: 1", 5, "block_size: &b 5"),
+        ("block_size: !!map\n        m: 1", 5, "block_size: 5"),
+    ],
+)
+def test_anchored_or_tagged_values_rewritten_whole(before: str, value: object, after: str) -> None:
+    tail = "      x: 1\n"
+    assert edited(HEAD + "      " + before + "\n" + tail, put(before.split(":")[0], value)) == HEAD + "      " + after + "\n" + tail
+
+
+@pytest.mark.parametrize(
+    ("anchor", "value", "after"),
+    [("x: &x\n", 5, "x: &x 5\n"), ("x: &x  # c\n", {"a": 1}, "x: &x {a: 1}  # c\n")],
+)
+def test_an_anchored_empty_value_set_through_an_alias(anchor: str, value: object, after: str) -> None:
+    text = anchor + HEAD + "      tile_size: *x\n"
+    result = put("tile_size", value)(Document.from_text(text, edit_anchor=True))
+    assert result.text == after + HEAD + "      tile_size: *x\n"
+    assert result.notes == (SHARED_NOTE.format("x", 1),)
+
+
+def test_an_empty_value_takes_a_sibling_s_style_when_written_whole() -> None:
+    other = "    q:\n      verbose: True\n      mask_ratios:\n        1: [0.00, 0.10]\n"
+    text = HEAD + "      verbose:\n      mask_ratios: 5\n" + other
+    expected = HEAD + "      verbose: False\n      mask_ratios: 5\n" + other
+    assert edited(text, put("verbose", False)) == expected
+    expected = HEAD + "      verbose:\n      mask_ratios:\n        1: [0.00, 0.50]\n" + other
+    assert edited(text, put("mask_ratios", {1: [0, 0.5]})) == expected
+
+
+# ---- a whole mapping: its entries changed, removed and added in one edit ---------------------------
+
+
+def test_a_whole_mapping_changes_one_entry_and_removes_another() -> None:
+    text = HEAD + "      block_size:\n        m: 64\n        n: 64\n"
+    assert edited(text, put("block_size", {"m": 32})) == HEAD + "      block_size:\n        m: 32\n"
+
+
+def test_a_whole_mapping_changes_one_entry_and_adds_another() -> None:
+    text = HEAD + "      block_size:\n        m: 64\n"
+    expected = HEAD + "      block_size:\n        m: 32\n        n: 16\n"
+    assert edited(text, put("block_size", {"m": 32, "n": 16})) == expected
+
+
+def test_a_whole_mapping_fills_an_empty_entry_in_a_sibling_s_style() -> None:
+    other = "    q:\n      sim_thresholds:\n        x2: 0.50\n"
+    text = HEAD + "      sim_thresholds:\n        x2:\n        x4: 0.5\n" + other
+    expected = HEAD + "      sim_thresholds:\n        x2: 0.70\n        x4: 0.5\n" + other
+    assert edited(text, put("sim_thresholds", {"x2": 0.7, "x4": 0.5})) == expected
+    expected = HEAD + "      sim_thresholds:\n        x4: 0.5\n        x2: 0.70\n" + other
+    assert edited(text, put("sim_thresholds", {"x4": 0.5, "x2": 0.7})) == expected
+
+
+def test_a_whole_mapping_that_is_an_anchor_s_definition_is_edited_with_one_note() -> None:
+    text = HEAD + "      block_size: &bs {m: 64}\n    q:\n      block_size: *bs\n"
+    result = put("block_size", {"m": 32})(Document.from_text(text))
+    assert result.text == text.replace("{m: 64}", "{m: 32}")
+    assert result.notes == (SHARED_NOTE.format("bs", 4),)
+
+
+def test_a_nested_whole_mapping_with_a_merge_key_names_its_path() -> None:
+    text = "b: &b {a: 1}\n" + HEAD + "      block_size:\n        m:\n          <<: *b\n          a: 1\n"
+    with pytest.raises(SharedValueError) as caught:
+        edited(text, put("block_size", {"m": {"a": 2}}))
+    assert str(caught.value) == "block_size.m uses a merge key ('<<'); set its keys one at a time"
+
+
+def test_reordering_keeps_an_alias_written_on_the_line_after_its_key() -> None:
+    text = "x: &x 64\n" + HEAD + "      block_size:\n        m:\n          *x\n        n: 64\n"
+    expected = "x: &x 64\n" + HEAD + "      block_size:\n        n: 64\n        m:\n          *x\n"
+    assert edited(text, put("block_size", {"n": 64, "m": 64})) == expected
+
+
+# ---- levels inserted before others: style and nesting ----------------------------------------------
+
+
+def test_a_new_first_level_in_a_flow_mapping_takes_a_sibling_s_style() -> None:
+    other = "    q:\n      mask_ratios: {1: [0.00, 0.10]}\n"
+    text = HEAD + "      mask_ratios: {2: [0, 0.1]}\n" + other
+    expected = HEAD + "      mask_ratios: {1: [0.50, 0.60], 2: [0, 0.1]}\n" + other
+    assert edited(text, put("mask_ratios.1", [0.5, 0.6])) == expected
+
+
+def test_keys_below_a_new_first_level_are_nested_on_lines_of_their_own() -> None:
+    from psa_config.edit import locate
+    from psa_config.edit.setting import Context, set_path
+    from psa_config.edit.splice import apply
+
+    text = "r:\n    mask_ratios:\n        2: [0, 0.1]\n"
+    ctx = Context(text, locate.compose(text))
+    change = set_path(ctx, ("r",), ("mask_ratios", 1, "a"), 5, lambda path: None)
+    assert apply(text, change.splices)[0] == "r:\n    mask_ratios:\n        1:\n            a: 5\n        2: [0, 0.1]\n"
+
+
+# ---- removing: keys that do not start their line, byte-order marks, no final newline ---------------
+
+
+def test_a_key_that_does_not_start_its_line_cannot_be_removed() -> None:
+    text = HEAD + "      ? block_size\n      : m: 64\n        n: 64\n"
+    with pytest.raises(EditError) as caught:
+        edited(text, remove("block_size.m"))
+    assert str(caught.value) == "cannot remove 'm': it does not start its own line"
+    assert edited(text, remove("block_size.n")) == HEAD + "      ? block_size\n      : m: 64\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "after"),
+    [
+        ("\ufeffM: 1\nN: 2\n", "M", "\ufeffN: 2\n"),
+        ("\ufeffM: 1\nN: 2\n", "N", "\ufeffM: 1\n"),
+        ("\ufeffM: 1\nN: 2", "N", "\ufeffM: 1"),
+        ("\ufeffM: 1", "M", "\ufeff"),
+        ("\nM: 1", "M", ""),
+        ("A: 0\nM: 1", "M", "A: 0"),
+        ("A: 0\r\nM: 1", "M", "A: 0"),
+        ("M: 1", "M", ""),
+    ],
+)
+def test_removing_a_model_keeps_a_byte_order_mark_and_a_missing_final_newline(text: str, model: str, after: str) -> None:
+    assert Document.from_text(text).remove_model(model).text == after
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "      tile_size:\n      - a\n      - |+\n        hi\n      - 3\n",  # the keep scalar is not last
+        "      tile_size:\n      - |+\n        hi\n      - 3\n",
+    ],
+)
+def test_removing_after_a_sequence_not_ending_with_a_keep_scalar_keeps_the_blank_lines(before: str) -> None:
+    text = HEAD + before + "      verbose: true\n\n      warmup_steps: 2\n"
+    assert edited(text, remove("verbose")) == HEAD + before + "\n      warmup_steps: 2\n"
+
+
+def test_removing_after_a_one_item_sequence_ending_with_a_keep_scalar() -> None:
+    before = "      tile_size:\n      - |+\n        hi\n"
+    text = HEAD + before + "      verbose: true\n\n      warmup_steps: 2\n"
+    assert edited(text, remove("verbose")) == HEAD + before + "      warmup_steps: 2\n"
