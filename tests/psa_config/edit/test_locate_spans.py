@@ -401,3 +401,9 @@ def test_text_nested_too_deeply_is_a_located_error() -> None:
         locate.compose("[" * 1000)
     assert (caught.value.line, caught.value.column) == (1, 1)
     assert str(caught.value) == "line 1, column 1: the document is nested too deeply for the runtime's YAML reader"
+
+
+def test_line_of_a_text_starting_with_a_break() -> None:
+    assert locate.line_of("\nab", 2) == 2
+    assert locate.line_of("\r\nab", 3) == 2
+    assert locate.line_of("ab", 1) == 1

@@ -779,3 +779,39 @@ def test_removing_after_a_one_item_sequence_ending_with_a_keep_scalar() -> None:
     before = "      tile_size:\n      - |+\n        hi\n"
     text = HEAD + before + "      verbose: true\n\n      warmup_steps: 2\n"
     assert edited(text, remove("verbose")) == HEAD + before + "      warmup_steps: 2\n"
+
+
+def test_a_new_level_after_another_takes_a_sibling_s_style() -> None:
+    other = "    q:\n      mask_ratios:\n        2: [0.00, 0.10]\n"
+    text = LEVELS + "        1: [0, 0.1]\n" + other
+    expected = LEVELS + "        1: [0, 0.1]\n        2: [0.50, 0.60]\n" + other
+    assert edited(text, put("mask_ratios.2", [0.5, 0.6])) == expected
+    other = "    q:\n      mask_ratios: {2: [0.00, 0.10]}\n"
+    text = HEAD + "      mask_ratios: {1: [0, 0.1]}\n" + other
+    expected = HEAD + "      mask_ratios: {1: [0, 0.1], 2: [0.50, 0.60]}\n" + other
+    assert edited(text, put("mask_ratios.2", [0.5, 0.6])) == expected
+
+
+def test_a_new_key_after_an_alias_written_on_the_line_after_its_key() -> None:
+    text = "x: &x 64\n" + HEAD + "      block_size:\n        m:\n          *x\n      verbose: true\n"
+    expected = "x: &x 64\n" + HEAD + "      block_size:\n        m:\n          *x\n        n: 32\n      verbose: true\n"
+    assert edited(text, put("block_size.n", 32)) == expected
+
+
+def test_a_block_sequence_ending_with_an_alias_or_a_block_scalar_rewritten_longer() -> None:
+    text = "x: &x 8\n" + HEAD + "      tile_size:\n      - 1\n      - *x\n      verbose: true\n"
+    expected = "x: &x 8\n" + HEAD + "      tile_size:\n      - 1\n      - 2\n      - 3\n      verbose: true\n"
+    assert edited(text, put("tile_size", [1, 2, 3])) == expected
+    text = HEAD + "      tile_size:\n      - a\n      - |\n        b\n      verbose: true\n"
+    expected = HEAD + "      tile_size:\n      - a\n      - c\n      - d\n      verbose: true\n"
+    assert edited(text, put("tile_size", ["a", "c", "d"])) == expected
+
+
+def test_an_empty_block_mapping_cannot_take_new_lines() -> None:
+    from yaml.nodes import MappingNode
+
+    from psa_config.edit.setting import Context, entry_indent
+
+    with pytest.raises(EditError) as caught:
+        entry_indent(Context("", None), MappingNode("tag:yaml.org,2002:map", [], flow_style=False))
+    assert str(caught.value) == "cannot add to an empty block mapping"

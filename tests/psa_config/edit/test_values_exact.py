@@ -62,6 +62,7 @@ def test_assignment_without_key_or_equals_sign(raw: str) -> None:
         ('"', '"'),
         ("'", "'"),
         ("'a\"", "'a\""),
+        ("XaX", "XaX"),
         ('"a\'', '"a\''),
         ("  'x y'  ", "x y"),
         ("'1'", "1"),
