@@ -238,3 +238,48 @@ def test_level_keys_are_read_as_the_runtime_reads_them(key: str) -> None:
         assert messages == []
     else:
         assert len(messages) == 1 and f"(listed: {listed}" in messages[0], messages
+
+
+def test_a_reversed_range_ending_at_zero_gets_nothing() -> None:
+    assert said(render("1: [0.3, 0.0]; 2: [0.0, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]"), "PSA202") == [(
+        "mask_ratios level 1: [0.3, 0] ends before it starts; the runtime ignores start and gives the level nothing",
+        "write `1: [0, 0.3]` if the bounds are swapped",
+    )]
+
+
+def test_a_reversed_range_starting_at_one_gets_the_ranks_up_to_its_end() -> None:
+    assert said(render("1: [0.0, 0.4]; 2: [0.4, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [1.0, 0.9]"), "PSA202") == [(
+        "mask_ratios level 0: [1, 0.9] ends before it starts; the runtime ignores start and gives the level [0.8, 0.9]",
+        "write `0: [0.9, 1]` if the bounds are swapped",
+    )]
+
+
+def test_a_start_past_one_is_out_of_range_not_reversed() -> None:
+    found = said(render("1: [0.0, 0.4]; 2: [0.4, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [1.5, 0.9]"), "PSA202")
+    assert found and not any("ends before it starts" in message for message, _ in found)
+
+
+def two_presets(first: str, second: str, *, first_impl: str = "old_mask_type", impl: str = "old_mask_type") -> str:
+    """A file whose preset `q` follows a preset `p`; `said` then reports q's diagnostics after p's."""
+    one = render(first, impl=first_impl)
+    other = render(second, impl=impl).split("  attention_configs:\n", 1)[1].replace("    p:\n", "    q:\n", 1)
+    return one + other
+
+
+def preset_of(text: str, code: str) -> list[str]:
+    return [d.preset or "" for d in check_text(text) if d.code == code]
+
+
+def test_coverage_is_checked_in_a_preset_after_one_with_unreadable_ratios() -> None:
+    short = "1: [0.0, 0.4]; 2: [0.4, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 0.9]"
+    unreadable = two_presets("", short).replace("mask_ratios: {}", "mask_ratios: oops", 1)
+    assert preset_of(unreadable, "PSA204") == ["q"]
+    assert preset_of(two_presets("", short), "PSA204") == ["p", "q"]
+
+
+def test_level_order_is_checked_in_a_preset_after_an_old_mask_or_empty_one() -> None:
+    swapped = "2: [0.0, 0.4]; 1: [0.4, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]"
+    assert preset_of(two_presets(swapped, swapped, impl="new_mask_type"), "PSA205") == ["q"]
+    assert preset_of(two_presets("", swapped, first_impl="new_mask_type", impl="new_mask_type"), "PSA205") == ["q"]
+    in_order = "1: [0.0, 0.4]; 2: [0.4, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]"
+    assert preset_of(two_presets(in_order, swapped, first_impl="new_mask_type", impl="new_mask_type"), "PSA205") == ["q"]
