@@ -122,3 +122,44 @@ def test_every_thresholdbound_preset_is_checked_for_the_floor_after_a_topk_one()
     )
     ratio_lines = [number for number, line in enumerate(text.splitlines(), 1) if "mask_ratios" in line]
     assert [line for line, _, _ in said(text, "PSA405")] == [ratio_lines[1]]
+
+
+def located(text: str, code: str) -> list[tuple[int, int, str]]:
+    return [(d.line, d.column, d.message) for d in check_text(text) if d.code == code]
+
+
+def level1_key(text: str) -> tuple[int, int]:
+    """Where the `1` key of the (flow) mask_ratios mapping is: the floor and walk-order warnings point there."""
+    number, line = next((n, line) for n, line in enumerate(text.splitlines(), 1) if "mask_ratios" in line)
+    return number, line.index(" 1: ") + 2
+
+
+def test_the_floor_warning_points_at_level_1s_key() -> None:
+    narrow = "{2: [0.03, 0.1], 1: [0.0, 0.03], 4: [0.1, 0.15], 8: [0.15, 0.25], 0: [0.25, 1.0]}"
+    text = document(complete("a", impl="old_mask_type", mode="thresholdbound", ratios=narrow))
+    assert [(line, column) for line, column, _ in located(text, "PSA405")] == [level1_key(text)]
+
+
+LATE = "thresholdbound walks the levels by their end, so level {names} before level 1; level 1's 6% floor is an " \
+       "absolute rank index, so level 1 may get fewer blocks than its range says, or none"
+
+
+def test_one_level_walked_before_level_1() -> None:
+    ratios = "{2: [0.0, 0.3], 1: [0.3, 0.5], 4: [0.5, 0.7], 8: [0.7, 0.8], 0: [0.8, 1.0]}"
+    text = document(complete("a", impl="old_mask_type", mode="thresholdbound", ratios=ratios))
+    assert located(text, "PSA406") == [(*level1_key(text), LATE.format(names="2 walks"))]
+
+
+def test_two_levels_walked_before_level_1() -> None:
+    ratios = "{2: [0.0, 0.2], 4: [0.2, 0.3], 1: [0.3, 0.5], 8: [0.5, 0.8], 0: [0.8, 1.0]}"
+    text = document(complete("a", impl="old_mask_type", mode="thresholdbound", ratios=ratios))
+    assert located(text, "PSA406") == [(*level1_key(text), LATE.format(names="2, 4 walk"))]
+
+
+def test_walk_order_is_checked_in_a_thresholdbound_preset_after_a_topk_one() -> None:
+    ratios = "{2: [0.0, 0.3], 1: [0.3, 0.5], 4: [0.5, 0.7], 8: [0.7, 0.8], 0: [0.8, 1.0]}"
+    text = document(
+        complete("a", impl="old_mask_type", ratios=ratios),
+        complete("b", impl="old_mask_type", mode="thresholdbound", ratios=ratios),
+    )
+    assert [d.preset for d in check_text(text) if d.code == "PSA406"] == ["b"]
