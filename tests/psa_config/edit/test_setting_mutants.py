@@ -815,3 +815,10 @@ def test_an_empty_block_mapping_cannot_take_new_lines() -> None:
     with pytest.raises(EditError) as caught:
         entry_indent(Context("", None), MappingNode("tag:yaml.org,2002:map", [], flow_style=False))
     assert str(caught.value) == "cannot add to an empty block mapping"
+
+
+def test_a_model_added_after_kept_blank_lines_needs_no_blank_line_of_its_own() -> None:
+    first = "A:\n  default_attention: p\n  attention_configs:\n    p: {type: dense}\n\n"
+    last = "B:\n  default_attention: p\n  attention_configs:\n    p:\n      type: dense\n      description: |+\n        hi\n\n"
+    added = "C:\n  default_attention: p\n  attention_configs:\n    p: {type: dense}\n"
+    assert Document.from_text(first + last).add_model("C", "A").text == first + last + added
