@@ -150,7 +150,7 @@ def test_newline_of(text: str, newline: str) -> None:
 @pytest.mark.parametrize(
     ("text", "step"),
     [("a: 1\n", 2), ("a:\n    b: 1\n", 4), ("a: {b: 1}\nc:\n   d: 1\n", 3), ("a: {}\n", 2),
-     ("a:\n  - x\nb:\n    c: 1\n", 4), ("[1]\n", 2), ("a:\n b: 1\nc:\n    d: 1\n", 1)],
+     ("a:\n  - x\nb:\n    c: 1\n", 4), ("[1]\n", 2), ("a:\n b: 1\nc:\n    d: 1\n", 1), ("  a:\n    b: 1\n", 2)],
 )
 def test_indent_step(text: str, step: int) -> None:
     assert indent_step(locate.compose(text), text) == step

@@ -76,6 +76,7 @@ def test_new_errors_are_counted_per_key_and_ignore_warnings_and_positions() -> N
     assert writing.new_errors([a1, warning], [other_model, a2, warning]) == [other_model]
     assert writing.new_errors([], [a1, warning]) == [a1]
     assert writing.new_errors([warning], [warning, warning]) == []
+    assert writing.new_errors([], [warning, a1, warning, a2]) == [a1, a2]  # a warning does not end the count
     assert writing.new_errors([a1, a2, a3], []) == []
 
 
@@ -313,6 +314,23 @@ def test_a_held_lock_is_retried_then_refused(config: Path, monkeypatch: pytest.M
     assert read_text(config) == text
 
 
+@pytest.mark.parametrize(("seconds", "waits"), [(0, 0), (0.1, 2)])
+def test_the_lock_waits_exactly_its_seconds(config: Path, monkeypatch: pytest.MonkeyPatch, seconds: float, waits: int) -> None:
+    fake = types.SimpleNamespace(Event=FakeEvent, current_thread=threading.current_thread, main_thread=threading.main_thread)
+    monkeypatch.setattr(writing, "threading", fake)
+    monkeypatch.setattr(writing, "LOCK_WAIT_SECONDS", seconds)
+    FakeEvent.waited = []
+    holder = os.open(config, os.O_RDONLY)
+    writing.fcntl.flock(holder, writing.fcntl.LOCK_EX)
+    try:
+        doc, text = edited(config)
+        with pytest.raises(WriteError, match="being written by another psa-config"):
+            save(doc, config, original_text=text)
+    finally:
+        os.close(holder)
+    assert FakeEvent.waited == [0.05] * waits  # 0.1 - 0.05 - 0.05 is exactly 0.0
+
+
 def test_a_lock_released_while_waiting_is_taken(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     holder = os.open(config, os.O_RDONLY)
     writing.fcntl.flock(holder, writing.fcntl.LOCK_EX)
@@ -390,8 +408,11 @@ def test_another_group_is_kept_by_a_member(config: Path, monkeypatch: pytest.Mon
     pretend_owner(monkeypatch, config, uid, 4321)
     calls: list[tuple[int, int]] = []
 
+    handles: list[object] = []
+
     def fchown(fd: int, user: int, group: int) -> None:
         calls.append((user, group))
+        handles.append(fd)
         if user != -1:
             raise PermissionError(1, "Operation not permitted")
 
@@ -399,6 +420,7 @@ def test_another_group_is_kept_by_a_member(config: Path, monkeypatch: pytest.Mon
     doc, text = edited(config)
     assert save(doc, config, original_text=text).written
     assert calls == [(uid, 4321), (-1, 4321)]
+    assert len(handles) == 2 and handles[0] == handles[1] and isinstance(handles[0], int)  # the temp file's handle
 
 
 def test_a_group_that_cannot_be_kept_does_not_stop_the_owner(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -520,9 +542,12 @@ def test_only_this_files_dead_temp_files_are_removed(config: Path, monkeypatch: 
     assert sorted(p.name for p in folder.iterdir()) == sorted(["c.yaml", other_file.name, not_ours.name, guarded.name])
 
 
-def test_alive() -> None:
+def test_alive(monkeypatch: pytest.MonkeyPatch) -> None:
     assert writing._alive(os.getpid())
     assert not writing._alive(999999993)
+    sent: list[tuple[int, int]] = []
+    monkeypatch.setattr(writing.os, "kill", lambda pid, sig: sent.append((pid, sig)))
+    assert writing._alive(1234) and sent == [(1234, 0)]  # signal 0: a question, not a signal
 
 
 def test_is_temp_file_reads_the_base_name() -> None:
@@ -545,3 +570,55 @@ def test_fsync_dir_survives_what_it_cannot_do(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(writing.os, "close", lambda fd: (closed.append(fd), real_close(fd)))
     writing._fsync_dir(tmp_path)
     assert len(closed) == 1
+
+
+def test_the_temp_file_is_created_private(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    created: list[int] = []
+    real_open = os.open
+
+    def open_(path: str, flags: int, mode: int = 0o777) -> int:
+        if flags & os.O_CREAT:
+            assert flags & os.O_EXCL and flags & os.O_WRONLY
+            created.append(mode)
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(writing.os, "open", open_)
+    doc, text = edited(config)
+    save(doc, config, original_text=text)
+    assert created == [0o600]  # nobody else can open it before its mode is set
+
+
+def test_read_all_reads_past_the_first_chunk(tmp_path: Path) -> None:
+    data = bytes(range(256)) * (3 * 4096 + 7)  # about 3 MiB: several reads
+    path = tmp_path / "big"
+    path.write_bytes(data)
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.read(handle, 10)
+        assert writing._read_all(handle) == data  # from the start, whatever was read before
+    finally:
+        os.close(handle)
+
+
+def test_an_unreadable_folder_does_not_stop_the_save(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_listing(path: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(writing.os, "scandir", no_listing)
+    doc, text = edited(config)
+    assert save(doc, config, original_text=text).written
+
+
+def test_a_stale_temp_that_cannot_be_removed_does_not_stop_the_save(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stale = config.parent / ".c.yaml.psa-config-edit-999999994-ab.tmp"
+    stale.write_text("x")
+    real_unlink = os.unlink
+
+    def unlink(path: str | Path) -> None:
+        if Path(path).name == stale.name:
+            raise PermissionError(13, "Permission denied")
+        real_unlink(path)
+
+    monkeypatch.setattr(writing.os, "unlink", unlink)
+    doc, text = edited(config)
+    assert save(doc, config, original_text=text).written and stale.exists()
