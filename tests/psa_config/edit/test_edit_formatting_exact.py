@@ -141,7 +141,7 @@ def test_format_scalar_refuses_other_types(value: object, kind: str) -> None:
 @pytest.mark.parametrize(
     ("text", "newline"),
     [("a\nb\r\n", "\n"), ("a\r\nb\n", "\r\n"), ("a\rb\n", "\r"), ("abc", "\n"), ("", "\n"), ("\r", "\r"),
-     ("a\n\r", "\n"), ("a\r\r\n", "\r")],
+     ("a\n\r", "\n"), ("a\r\r\n", "\r"), ("\n\r", "\n"), ("\r\n", "\r\n")],
 )
 def test_newline_of(text: str, newline: str) -> None:
     assert newline_of(text) == newline
