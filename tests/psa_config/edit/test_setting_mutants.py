@@ -822,3 +822,20 @@ def test_a_model_added_after_kept_blank_lines_needs_no_blank_line_of_its_own() -
     last = "B:\n  default_attention: p\n  attention_configs:\n    p:\n      type: dense\n      description: |+\n        hi\n\n"
     added = "C:\n  default_attention: p\n  attention_configs:\n    p: {type: dense}\n"
     assert Document.from_text(first + last).add_model("C", "A").text == first + last + added
+
+
+def test_a_refusal_names_every_crossing_on_the_way() -> None:
+    text = "bs: &bs {m: 64}\nb: &b {block_size: *bs}\n" + HEAD + "      <<: *b\n"
+    with pytest.raises(SharedValueError) as caught:
+        edited(text, put("block_size.m", 32))
+    assert str(caught.value) == (
+        "M.attention_configs.p.block_size.m is shared: M.attention_configs.p.block_size comes from the merge key "
+        "'<<: *b'; M.attention_configs.p.block_size is the alias *bs. Changing it here would change every use of "
+        "the anchor &bs (line 1, 2 uses), &b (line 2, 2 uses). Use --edit-anchor (edit_anchor=True) to edit the "
+        "anchor's definition, or write the value out in this preset by hand."
+    )
+
+
+def test_a_number_replacing_a_list_keeps_the_list_s_decimals() -> None:
+    text = HEAD + "      warmup_steps: [0.50, 1]\n"
+    assert edited(text, put("warmup_steps", 0.7)) == HEAD + "      warmup_steps: 0.70\n"
