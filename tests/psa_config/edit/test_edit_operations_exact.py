@@ -243,3 +243,23 @@ def test_anchors_at_a_line_end_are_dropped_with_their_space() -> None:
     )
     at_end = "m:\n  attention_configs:\n    a:\n      d: &x"
     assert Document.from_text(at_end).duplicate_preset("m", "a", "c").text == at_end + "\n    c:\n      d:"
+
+
+PSA_AFTER_DENSE = (
+    "m:\n  attention_configs:\n    a:\n      type: dense\n      description: 'Dense.'\n"
+    "    b:\n      type: psa\n      description: \"PSA.\"\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PSA_AFTER_DENSE,
+        PSA_AFTER_DENSE.replace("      type: dense\n", "      type: dense\n      type: dense\n"),  # unreadable type
+        PSA_AFTER_DENSE.replace("    a:\n      type: dense\n      description: 'Dense.'\n", "    a: 'x'\n"),  # no mapping
+        PSA_AFTER_DENSE.replace("      type: dense\n", "      type: PSA\n"),
+    ],
+)
+def test_a_new_preset_takes_the_style_of_psa_presets_first(text: str) -> None:
+    added = Document.from_text(text).add_preset("m", "c").text[len(text):]
+    assert added.startswith('    c:\n      type: psa\n      description: "New PSA preset."\n')
