@@ -338,9 +338,7 @@ def entry_end(text: str, entry: Entry) -> int:
     """End of the last character of a ``key: value`` pair."""
     if entry.alias is not None:
         return alias_span(text, entry)[1]
-    if is_empty_null(entry.value):
-        return colon_after(text, entry.key)
-    return max(leaf_end(text, entry.value), colon_after(text, entry.key))
+    return max(leaf_end(text, entry.value), colon_after(text, entry.key))  # an empty value: its `&anchor`
 
 
 def value_span(text: str, entry: Entry) -> tuple[int, int]:

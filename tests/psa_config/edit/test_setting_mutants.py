@@ -839,3 +839,40 @@ def test_a_refusal_names_every_crossing_on_the_way() -> None:
 def test_a_number_replacing_a_list_keeps_the_list_s_decimals() -> None:
     text = HEAD + "      warmup_steps: [0.50, 1]\n"
     assert edited(text, put("warmup_steps", 0.7)) == HEAD + "      warmup_steps: 0.70\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "key", "after"),
+    [
+        ("{m: &x, n: 1}", "block_size.n", "{m: &x}"),  # the anchor was dropped with the comma: a bug found here
+        ("{m: &x , n: 1}", "block_size.n", "{m: &x}"),
+        ("{m: , n: 1}", "block_size.n", "{m:}"),
+        ("{m: &x, n: 1}", "block_size.m", "{n: 1}"),
+    ],
+)
+def test_removing_next_to_an_empty_value_in_a_flow_mapping(before: str, key: str, after: str) -> None:
+    text = HEAD + f"      block_size: {before}\n"
+    assert edited(text, remove(key)) == HEAD + f"      block_size: {after}\n"
+
+
+def test_a_new_key_after_an_anchored_empty_value() -> None:
+    text = HEAD + "      block_size: {m: &x}\n"
+    assert edited(text, put("block_size.n", 1)) == HEAD + "      block_size: {m: &x, n: 1}\n"
+    text = HEAD + "      block_size:\n        m: &x\n"
+    assert edited(text, put("block_size.n", 1)) == HEAD + "      block_size:\n        m: &x\n        n: 1\n"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before", "value", "after"),
+    [
+        ("x: &x 8\n", "block_size:\n        m: 1\n        n: *x", 5, "block_size: 5"),
+        ("x: &x 8\n", "tile_size:\n      - 1\n      - *x", 5, "tile_size: 5"),
+        ("x: &x 8\ny: *x\n", "tile_size:\n      - 1\n      - *x", [1, 2, 3], "tile_size:\n      - 1\n      - 2\n      - 3"),
+        ("x: &x 8\n", "tile_size:\n      - '*'\n      - *x", [1, 2, 3], "tile_size:\n      - 1\n      - 2\n      - 3"),
+        ("", "description: !!str", "hi", "description: hi"),
+    ],
+)
+def test_collections_ending_with_an_alias_rewritten(prefix: str, before: str, value: object, after: str) -> None:
+    tail = "      v: 1\n"
+    key = before.split(":")[0]
+    assert edited(prefix + HEAD + "      " + before + "\n" + tail, put(key, value)) == prefix + HEAD + "      " + after + "\n" + tail
