@@ -88,6 +88,7 @@ def test_quoted_preset_keys_are_found(written: str, name: str) -> None:
         (PLAIN, "c", "p2"),  # no such model
         (PLAIN + "a:\n  x: 1\n", "a", "p2"),  # the model written twice
         (PLAIN, "a", "p9"),  # no such preset
+        (PLAIN, "a", "q1"),  # another model's preset
         ("a:\n  attention_configs:\n    p: 1\n    p: 2\n", "a", "p"),  # the preset written twice
         ("a:\nb:\n  attention_configs:\n    p: 1\n", "a", "p"),  # a model without children
         ("b: 1\na:\n", "a", "p"),  # ... at the end of the file
@@ -100,6 +101,11 @@ def test_quoted_preset_keys_are_found(written: str, name: str) -> None:
 )
 def test_files_that_are_not_plain_enough_are_declined(text: str, model: str, preset: str) -> None:
     assert focus.focused_root(text, model, preset) is None
+
+
+def test_one_space_indentation() -> None:
+    text = "a:\n attention_configs:\n  p:\n   type: psa\nb:\n x: 1\n"
+    assert shape(focus.focused_root(text, "a", "p")) == [("a", [focus.CONFIGS], ["p"])]
 
 
 def test_short_files_are_composed_whole(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -263,3 +263,12 @@ PSA_AFTER_DENSE = (
 def test_a_new_preset_takes_the_style_of_psa_presets_first(text: str) -> None:
     added = Document.from_text(text).add_preset("m", "c").text[len(text):]
     assert added.startswith('    c:\n      type: psa\n      description: "New PSA preset."\n')
+
+
+def test_other_models_style_counts_psa_presets_first_and_skips_non_models() -> None:
+    text = (
+        "x: 1\nm2:\n  attention_configs:\n    d:\n      type: dense\n      description: 'D.'\n"
+        "    q:\n      type: psa\n      description: \"Q.\"\nm1:\n  attention_configs:\n    a:\n      type: dense\n"
+    )
+    added = Document.from_text(text).add_preset("m1", "c").text[len(text):]
+    assert added.startswith('    c:\n      type: psa\n      description: "New PSA preset."\n')
