@@ -291,3 +291,9 @@ def test_check_model_says_what_went_wrong(new: str, name: str, source: str | Non
 def test_preset_value_of_a_duplicated_preset_is_the_runtimes_last() -> None:
     text = "m:\n  attention_configs:\n    p: {a: 1}\n    p: {a: 2}\n"
     assert verify.preset_value(text, locate.compose(text), "m", "p") == {"a": 2}
+
+
+def test_a_flow_preset_is_never_read_from_its_line() -> None:
+    flow = "m:\n  attention_configs: {p: {type: psa, verbose: false}}\n"
+    new, splices = edit_in_preset(flow)
+    verify.check_value(flow, new, scope(flow), splices, PATH, ("verbose",), True)  # the line holds attention_configs
