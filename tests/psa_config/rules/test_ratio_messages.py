@@ -283,3 +283,10 @@ def test_level_order_is_checked_in_a_preset_after_an_old_mask_or_empty_one() -> 
     assert preset_of(two_presets("", swapped, first_impl="new_mask_type", impl="new_mask_type"), "PSA205") == ["q"]
     in_order = "1: [0.0, 0.4]; 2: [0.4, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]"
     assert preset_of(two_presets(in_order, swapped, first_impl="new_mask_type", impl="new_mask_type"), "PSA205") == ["q"]
+
+
+def test_a_reversed_range_whose_share_is_exactly_the_tolerance_gets_nothing() -> None:
+    found = said(render("1: [0.3, 1.0e-9]; 2: [1.0e-9, 0.5]; 4: [0.5, 0.6]; 8: [0.6, 0.8]; 0: [0.8, 1.0]"), "PSA202")
+    assert [message for message, _ in found] == [
+        "mask_ratios level 1: [0.3, 1e-09] ends before it starts; the runtime ignores start and gives the level nothing"
+    ]
