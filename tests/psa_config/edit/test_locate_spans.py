@@ -407,3 +407,22 @@ def test_line_of_a_text_starting_with_a_break() -> None:
     assert locate.line_of("\nab", 2) == 2
     assert locate.line_of("\r\nab", 3) == 2
     assert locate.line_of("ab", 1) == 1
+
+
+def test_an_empty_value_at_the_very_end_and_a_recursive_anchor() -> None:
+    assert root_of("a:").value[0][1].anchor is None
+    recursive = root_of("a: &a [*a]\n").value[0][1]
+    assert recursive.anchor == "a" and recursive.value[0] is recursive
+
+
+def test_a_key_without_a_colon_is_an_edit_error() -> None:
+    text = "b: 1\n? a\n"
+    key = root_of(text).value[1][0]
+    with pytest.raises(EditError) as caught:
+        locate.colon_after(text, key)
+    assert str(caught.value) == "cannot find the ':' after key at line 2"
+
+
+def test_where_a_block_scalar_after_other_lines_ends() -> None:
+    text = "z: 1\na: |\n  x\n  \n\nb: 1\n"
+    assert written(text, locate.value_span(text, entry(text, "a"))) == "|\n  x"

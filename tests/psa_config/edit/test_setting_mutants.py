@@ -876,3 +876,20 @@ def test_collections_ending_with_an_alias_rewritten(prefix: str, before: str, va
     tail = "      v: 1\n"
     key = before.split(":")[0]
     assert edited(prefix + HEAD + "      " + before + "\n" + tail, put(key, value)) == prefix + HEAD + "      " + after + "\n" + tail
+
+
+def test_a_merged_empty_value_set_through_the_merge_edits_the_anchor() -> None:
+    text = "base: &b {verbose:}\n" + HEAD + "      <<: *b\n"
+    result = put("verbose", True)(Document.from_text(text, edit_anchor=True))
+    assert result.text == "base: &b {verbose: true}\n" + HEAD + "      <<: *b\n"
+    assert result.notes == (SHARED_NOTE.format("b", 1),)
+
+
+def test_a_merged_alias_is_named_in_the_refusal() -> None:
+    text = "x: &x 1\nb: &b {warmup_steps: *x}\n" + HEAD + "      <<: *b\n"
+    with pytest.raises(SharedValueError) as caught:
+        edited(text, put("warmup_steps", 2))
+    assert str(caught.value).startswith(
+        "M.attention_configs.p.warmup_steps is shared: M.attention_configs.p.warmup_steps comes from the merge key "
+        "'<<: *b'; M.attention_configs.p.warmup_steps is the alias *x. "
+    )
