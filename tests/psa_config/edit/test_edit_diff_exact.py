@@ -167,3 +167,11 @@ def test_compose_regions_over_earlier_regions() -> None:
     # a splice over the earlier region's end merges with it: "01AB3456789" -> "01Q456789"
     assert compose_regions(first, [Splice(2, 5, "Q")]) == ((2, 4, 2, 3),)
     assert compose_regions(first, []) == first
+
+
+def test_a_region_wider_than_the_change_gives_the_same_diff() -> None:
+    """An edit may report a region that rewrote a character with itself (here the ``X``)."""
+    old, new = "aX\nc\n", "bX\nc\n"
+    assert unified_diff(old, new, "f", regions=((0, 2, 0, 2),)) == oracle(old, new)
+    assert unified_diff(old, new, "f", regions=((0, 3, 0, 3),)) == oracle(old, new)
+    assert changed_lines(old, new, ((0, 2, 0, 2),)) == ([range(1, 2)], [range(1, 2)])

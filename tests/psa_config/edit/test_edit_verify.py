@@ -81,6 +81,9 @@ def test_load_reads_as_the_runtime() -> None:
         ({1: "x"}, {"1": "x"}, False),
         ({"a": True}, {"a": 1}, False),
         ({"a": [1]}, [1], False),
+        ({}, [], False),
+        ([], {}, False),
+        ({}, {}, True),
     ],
 )
 def test_same_compares_as_the_runtime_sees_values(a: object, b: object, equal: bool) -> None:
