@@ -141,3 +141,14 @@ def test_blanked_keeps_offsets_and_line_breaks() -> None:
     assert focus._blanked(text, [(6, 9), (0, 3)]) == "ab\n  \nef\n  \n"
     assert focus._blanked(text, [(3, 6)]) == "  \ncd\n" + "    \n\n"  # blank runs: spaces, then the breaks
     assert focus._blanked(text, []) == " " * 8 + "\n" * 4
+
+
+def test_a_carriage_return_anywhere_keeps_line_numbers_true() -> None:
+    """A lone CR is a line break: blanking it would shift every later line, so such texts are not focused."""
+    from psa_config.edit import Document, DuplicateKeyError
+
+    text = "z:\r  x: 1\na:\n  attention_configs:\n    p:\n      type: psa\n      type: dense\n"
+    assert focus.focused_root(text, "a", "p") is None
+    with pytest.raises(DuplicateKeyError) as info:
+        Document.from_text(text).set_value("a", "p", "type", "psa")
+    assert info.value.lines == [6, 7]
