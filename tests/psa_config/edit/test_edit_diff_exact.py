@@ -175,3 +175,16 @@ def test_a_region_wider_than_the_change_gives_the_same_diff() -> None:
     assert unified_diff(old, new, "f", regions=((0, 2, 0, 2),)) == oracle(old, new)
     assert unified_diff(old, new, "f", regions=((0, 3, 0, 3),)) == oracle(old, new)
     assert changed_lines(old, new, ((0, 2, 0, 2),)) == ([range(1, 2)], [range(1, 2)])
+
+
+def test_regions_on_touching_lines_are_one_change() -> None:
+    old, new = "a\nb\nc\n", "a\nB\nC\n"
+    assert unified_diff(old, new, "f", regions=((2, 3, 2, 3), (4, 5, 4, 5))) == oracle(old, new)
+
+
+def test_the_line_a_region_deletes_is_the_one_shown() -> None:
+    """The region says the first ``b`` went (difflib alone would pick the second)."""
+    assert unified_diff("x\nb\nb\n", "x\nb\n", "f", regions=((2, 4, 2, 2),)) == (
+        "--- a/f\n+++ b/f\n@@ -1,3 +1,2 @@\n x\n-b\n b\n"
+    )
+    assert changed_lines("x\nb\nb\n", "x\nb\n", ((2, 4, 2, 2),)) == ([range(2, 3)], [range(2, 2)])
