@@ -426,3 +426,29 @@ def test_a_key_without_a_colon_is_an_edit_error() -> None:
 def test_where_a_block_scalar_after_other_lines_ends() -> None:
     text = "z: 1\na: |\n  x\n  \n\nb: 1\n"
     assert written(text, locate.value_span(text, entry(text, "a"))) == "|\n  x"
+
+
+def test_break_before_at_the_start_of_the_text() -> None:
+    assert locate.break_before("\r\nx", 2) == 2
+    assert locate.break_before("\nx", 1) == 1
+    assert locate.break_before("\r\nx", 1) == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (yaml.MarkedYAMLError(problem="odd  thing\n here"), "line 1, column 1: odd thing here"),
+        (yaml.MarkedYAMLError(context="while reading"), "line 1, column 1: while reading"),
+        (yaml.YAMLError("plain  failure\n here"), "line 1, column 1: plain failure here"),
+    ],
+)
+def test_reader_errors_without_a_position_are_at_the_start(
+    monkeypatch: pytest.MonkeyPatch, error: yaml.YAMLError, message: str
+) -> None:
+    def fail(text: str) -> None:
+        raise error
+
+    monkeypatch.setattr(locate.runtime_yaml, "compose", fail)
+    with pytest.raises(MalformedYamlError) as caught:
+        locate.compose("a: 1\n")
+    assert (caught.value.line, caught.value.column, str(caught.value)) == (1, 1, message)
