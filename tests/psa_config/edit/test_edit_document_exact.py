@@ -292,3 +292,14 @@ def test_edits_are_verified_on_their_own_lines() -> None:
         "    a: {type: dense}\n", "    a: {type: dense}\n    c: {type: dense}\n"
     )
     assert doc.set_value("m1", "a", "verbose", True).text == UNLOADABLE.replace("dense}", "dense, verbose: true}")
+
+
+def test_the_default_path_names_a_string() -> None:
+    assert Document.from_text("a: 1\n").path == "<string>"
+
+
+def test_an_edit_that_writes_nothing_still_says_what_it_did() -> None:
+    text = "base: &b {k: 1}\nm:\n  attention_configs:\n    p:\n      v: *b\n"
+    doc = Document.from_text(text, edit_anchor=True).set_value("m", "p", "v.k", 1)
+    assert doc.text == text and doc.changed_lines == () and not doc.changed
+    assert doc.notes == ("edited the anchor &b (line 1, 2 uses): the change applies to every place that uses it",)

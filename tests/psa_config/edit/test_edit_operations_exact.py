@@ -272,3 +272,16 @@ def test_other_models_style_counts_psa_presets_first_and_skips_non_models() -> N
     )
     added = Document.from_text(text).add_preset("m1", "c").text[len(text):]
     assert added.startswith('    c:\n      type: psa\n      description: "New PSA preset."\n')
+
+
+@pytest.mark.parametrize(
+    ("text", "edit", "shown"),
+    [
+        ("{}\n", lambda d: d.remove_model("x"), "no model 'x'; models: (none)"),
+        ("a: {}\nb: {}\n", lambda d: d.remove_model("x"), "no model 'x'; models: a, b"),
+        ("m:\n  attention_configs:\n    a: {}\n    b: {}\n", lambda d: d.remove_preset("m", "q"),
+         "model 'm' has no preset 'q'; presets: a, b"),
+    ],
+)
+def test_names_are_listed_when_one_is_missing(text: str, edit: object, shown: str) -> None:
+    assert message(lambda: edit(Document.from_text(text))) == shown  # type: ignore[operator]

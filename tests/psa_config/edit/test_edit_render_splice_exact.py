@@ -166,3 +166,19 @@ def test_changes_add_up_in_order() -> None:
     first, second = Splice(0, 1, "a"), Splice(2, 3, "b")
     assert Change((first,), ("one",)) + Change((second,), ("two",)) == Change((first, second), ("one", "two"))
     assert Change() + Change(notes=("n",)) == Change((), ("n",))
+
+
+def test_a_new_list_takes_a_siblings_dash_indentation() -> None:
+    from psa_config.edit import Document
+
+    text = "m:\n  attention_configs:\n    a:\n      type: psa\n      tile_size:\n        - 2\n        - 8\n    b:\n      type: psa\n"
+    assert Document.from_text(text).set_value("m", "b", "tile_size", [1, 2]).text == (
+        text + "      tile_size:\n        - 1\n        - 2\n"
+    )
+
+
+def test_a_new_level_deep_in_a_model_takes_the_first_level_of_the_same_mapping() -> None:
+    from psa_config.edit import Document
+
+    text = "x:\n  a:\n    b:\n      1: [0.10, 0.20]\nm:\n  a:\n    b:\n      2: [0.5, 0.6]\n"
+    assert Document.from_text(text).set_model_value("m", "a.b.8", [0.5, 1]).text == text + '      "8": [0.50, 1.00]\n'

@@ -300,3 +300,11 @@ def test_a_flow_preset_is_never_read_from_its_line() -> None:
     flow = "m:\n  attention_configs: {p: {type: psa, verbose: false}}\n"
     new, splices = edit_in_preset(flow)
     verify.check_value(flow, new, scope(flow), splices, PATH, ("verbose",), True)  # the line holds attention_configs
+
+
+def test_a_flow_mapping_over_several_lines_is_verified_on_the_whole_text() -> None:
+    from psa_config.edit import Document
+
+    text = "m:\n  attention_configs: {\n    p: {type: psa},\n    q: {type: dense}\n  }\n"
+    doc = Document.from_text(text).set_value("m", "p", "verbose", True)
+    assert doc.text == text.replace("{type: psa}", "{type: psa, verbose: true}")  # its line alone is no YAML
