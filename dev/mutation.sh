@@ -12,6 +12,8 @@
 # (HYPOTHESIS_PROFILE, default dev). Prints, per target, the score and every mutant that was not
 # killed; `mutmut show NAME` inside the scratch copy prints a mutant's diff.
 # MUTANTS="psa_config.rules.ratios.*" runs (or re-runs) only the mutants whose names match.
+# MUTATION_TESTS='"tests/a.py", "tests/b"' replaces the target's test selection (a narrower, faster one).
+# MUTMUT_TIMEOUT_MULTIPLIER (mutmut's default 15) bounds a mutant's run at about 2 x multiplier x its tests' time.
 # MUTMUT_TIME_LIMIT=SECONDS stops a target's run there and scores what ran (dev/mutation_on_device.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,7 +68,7 @@ copy_tree() {
 configure() {
   local target=$1 target_dir=$2
   local tests
-  tests=$(tests_for "$target" | tr -d '\n')
+  tests=${MUTATION_TESTS:-$(tests_for "$target" | tr -d '\n')}
   "$PYTHON" - "$target_dir/pyproject.toml" "$(only_mutate "$target")" "$tests" <<'PY'
 import re, sys
 path, only, tests = sys.argv[1:]
@@ -82,6 +84,7 @@ only_mutate = [{only}]
 also_copy = ["configs/", "schema/", "tui/", "benchmarks/", "docs/", "README.md"]
 pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:xdist", "-p", "no:cacheprovider", "-q"]
 pytest_add_cli_args_test_selection = [{present}]
+timeout_multiplier = {os.environ.get("MUTMUT_TIMEOUT_MULTIPLIER", "15.0")}
 """
 open(path, "w", encoding="utf-8").write(text)
 PY
