@@ -150,6 +150,9 @@ def test_the_empty_path_is_the_sibling_itself() -> None:
         ("abc", [Splice(0, 2, "x"), Splice(2, 3, "y")], "xy", (range(1, 2), range(1, 2))),  # touching is fine
         ("abc", [Splice(1, 1, "")], "abc", ()),  # writes nothing: no range
         ("abc", [], "abc", ()),
+        ("ab", [Splice(1, 1, "\n")], "a\nb", (range(1, 3),)),  # a line split in two: both lines
+        ("ab", [Splice(1, 1, "\r\n")], "a\r\nb", (range(1, 3),)),
+        ("\na\n", [Splice(1, 2, "b")], "\nb\n", (range(2, 3),)),  # after an empty first line
     ],
 )
 def test_apply(text: str, splices: list[Splice], new: str, lines: tuple[range, ...]) -> None:
