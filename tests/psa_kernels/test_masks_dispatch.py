@@ -224,3 +224,11 @@ def test_several_batches_heads_and_query_blocks_equal_the_oracle(method: str, mo
     assert levels.dtype == torch.int8
     expected = [[[oracle_levels(row, mode, 64, 32, ratios) for row in head] for head in batch] for batch in raw.tolist()]
     assert levels.tolist() == expected
+
+
+@pytest.mark.parametrize("method", ["torch", "triton"])
+def test_similarity_cap_without_keys_is_refused(method: str) -> None:
+    preset = make_preset(block_size={"m": 128, "n": 128, "tile_n": 32}, attn_impl="old_mask_type", use_sim_mask=True,
+                         sim_thresholds={"x2": 0.0, "x4": 0.0, "x8": 0.0})
+    with pytest.raises(ValueError, match="^use_sim_mask needs the key tensor k for the similarity cap$"):
+        masks.assign_levels_fast(torch.ones(1, 1, 1, 4, device=DEVICE), preset, k=None, text_length=0, method=method)
