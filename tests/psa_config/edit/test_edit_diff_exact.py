@@ -198,3 +198,19 @@ def test_a_line_repeated_300_times_is_still_matched() -> None:
         "--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n-a\n+b\n x\n x\n x\n@@ -299,4 +299,4 @@\n x\n x\n x\n-c\n+d\n"
     )
     assert changed_lines(old, new, whole) == ([range(1, 2), range(302, 303)], [range(1, 2), range(302, 303)])
+
+
+def test_a_region_ending_in_a_crlf_gives_a_diff_that_applies() -> None:
+    from test_edit_diff import patched
+
+    old, new = "b\nb\na\r\nc\r\n", "b\nb\na\r\nc\r\ncx\n\n"
+    diff = unified_diff(old, new, "f", regions=((8, 9, 8, 13),))
+    assert patched(old, diff) == new
+    assert diff == "--- a/f\n+++ b/f\n@@ -2,3 +2,5 @@\n b\n a\r\n c\r\n+cx\n+\n"
+
+
+def test_a_deletion_shows_the_lines_its_region_removed() -> None:
+    old, new = "a\nx\na\r\nx\nb\n", "a\nx\nb\n"  # the region removes lines 3 and 4, not 2 and 3
+    assert unified_diff(old, new, "f", regions=((3, 8, 3, 3),)) == (
+        "--- a/f\n+++ b/f\n@@ -1,5 +1,3 @@\n a\n x\n-a\r\n-x\n b\n"
+    )
