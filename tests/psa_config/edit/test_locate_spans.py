@@ -452,3 +452,28 @@ def test_reader_errors_without_a_position_are_at_the_start(
     with pytest.raises(MalformedYamlError) as caught:
         locate.compose("a: 1\n")
     assert (caught.value.line, caught.value.column, str(caught.value)) == (1, 1, message)
+
+
+def test_line_edges() -> None:
+    assert locate.line_start("a\n\rb", 3) == 3  # a lone CR right after an LF starts another line
+    assert locate.line_end("\nab", 0) == 0
+    assert locate.line_end("\rab", 0) == 0
+    assert locate.line_end("a\nb\rc", 0) == 1  # a CR on a later line is not this line's end
+    assert locate.break_length("X", 0) == 0
+    assert locate.break_before("aX", 2) == 0
+
+
+def test_a_block_scalar_indented_by_its_first_line_with_a_tab() -> None:
+    text = "a: |\n \t\n  x\n  \n\nb: 1\n"  # indentation 1: the last line "  " holds a space of content
+    assert written(text, locate.value_span(text, entry(text, "a"))) == "|\n \t\n  x\n  "
+
+
+def test_lookup_names_the_first_missing_key() -> None:
+    with pytest.raises(EditError) as caught:
+        locate.lookup(root_of("a: 1\n"), ("z", "q"))
+    assert str(caught.value) == "no key 'z' in the file"
+
+
+def test_anchors_within_reaches_anchors_after_a_shared_node() -> None:
+    text = "a: &a 1\nx: &x 2\nw: *x\n"
+    assert sorted(n.anchor for n in locate.anchors_within(root_of(text), 0, len(text))) == ["a", "x"]
