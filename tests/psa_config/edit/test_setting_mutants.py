@@ -893,3 +893,20 @@ def test_a_merged_alias_is_named_in_the_refusal() -> None:
         "M.attention_configs.p.warmup_steps is shared: M.attention_configs.p.warmup_steps comes from the merge key "
         "'<<: *b'; M.attention_configs.p.warmup_steps is the alias *x. "
     )
+
+
+def test_the_anchor_kept_is_the_value_s_own_not_a_look_alike_before_or_after() -> None:
+    text = "q: '&x'\n" + HEAD + "      tile_size: &x\n      log_dir: &xy 1\n"
+    assert edited(text, put("tile_size", 5)) == text.replace("tile_size: &x\n", "tile_size: &x 5\n")
+
+
+def test_a_new_line_follows_the_break_of_the_line_before_it() -> None:
+    text = "M:\r\n  attention_configs:\n    p:\n      block_size:\n        m: 64\n"
+    assert edited(text, put("block_size.n", 16)) == text + "        n: 16\n"
+
+
+def test_a_model_added_after_a_plain_scalar_s_continuation_line_keeps_its_blank_line() -> None:
+    first = "A:\n  default_attention: p\n  attention_configs:\n    p: {type: dense}\n\n"
+    last = "B:\n  default_attention: p\n  attention_configs:\n    p:\n      type: dense\n      description: a\n        XX\n"
+    added = "\nC:\n  default_attention: p\n  attention_configs:\n    p: {type: dense}\n"
+    assert Document.from_text(first + last).add_model("C", "A").text == first + last + added
