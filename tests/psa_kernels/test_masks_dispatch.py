@@ -232,3 +232,32 @@ def test_similarity_cap_without_keys_is_refused(method: str) -> None:
                          sim_thresholds={"x2": 0.0, "x4": 0.0, "x8": 0.0})
     with pytest.raises(ValueError, match="^use_sim_mask needs the key tensor k for the similarity cap$"):
         masks.assign_levels_fast(torch.ones(1, 1, 1, 4, device=DEVICE), preset, k=None, text_length=0, method=method)
+
+
+def _old_mask_preset(**overrides: object):
+    return make_preset(block_size={"m": 128, "n": 128, "tile_n": 32}, attn_impl="old_mask_type",
+                       mask_ratios={1: [0, 0.25], 2: [0.25, 0.5], 8: [0.5, 1.0]}, **overrides)  # a(8) = 2
+
+
+@pytest.mark.parametrize("method", ["torch", "triton"])
+def test_text_length_defaults_to_the_presets_then_to_zero(method: str) -> None:
+    scores = torch.tensor([[[[4.0, 3.0, 2.0, 1.0]]]], device=DEVICE)  # levels 1, 2, 8, 8 by rank
+
+    def levels(preset, text_length: int | None) -> list:
+        return masks.assign_levels_fast(scores, preset, k=None, text_length=text_length, method=method)[0, 0].tolist()
+
+    assert levels(_old_mask_preset(text_length=129), None) == [[1, 2, 1, 1]]  # ceil(129 / 128) = 2 blocks
+    assert levels(_old_mask_preset(text_length=129), 0) == [[1, 2, 8, 8]]
+    assert levels(_old_mask_preset(), None) == [[1, 2, 8, 8]]
+
+
+@pytest.mark.parametrize("method", ["torch", "triton"])
+def test_similarity_cap_keeps_an_int8_level_map(method: str) -> None:
+    preset = _old_mask_preset(use_sim_mask=True, sim_thresholds={"x2": 0.5, "x4": 0.5, "x8": 0.5})
+    scores = torch.tensor([[[[4.0, 3.0, 2.0, 1.0]]] * 2], device=DEVICE)
+    noisy = torch.randn(1, 1, 512, 16, generator=torch.Generator().manual_seed(3))
+    smooth = torch.randn(1, 1, 1, 16, generator=torch.Generator().manual_seed(4)).expand(1, 1, 512, 16)
+    k = torch.cat([noisy, smooth], dim=1).to(DEVICE)  # head 0: every cap 1; head 1: every cap 8
+    levels = masks.assign_levels_fast(scores, preset, k=k, text_length=0, method=method)
+    assert levels.dtype == torch.int8
+    assert levels[0, :, 0].tolist() == [[1, 1, 1, 1], [1, 2, 8, 8]]
