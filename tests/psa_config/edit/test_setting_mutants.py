@@ -910,3 +910,10 @@ def test_a_model_added_after_a_plain_scalar_s_continuation_line_keeps_its_blank_
     last = "B:\n  default_attention: p\n  attention_configs:\n    p:\n      type: dense\n      description: a\n        XX\n"
     added = "\nC:\n  default_attention: p\n  attention_configs:\n    p: {type: dense}\n"
     assert Document.from_text(first + last).add_model("C", "A").text == first + last + added
+
+
+def test_a_model_added_after_a_block_scalar_line_of_a_no_break_space_keeps_its_blank_line() -> None:
+    first = "A:\n  default_attention: p\n  attention_configs:\n    p: {type: dense}\n\n"
+    last = "B:\n  default_attention: p\n  attention_configs:\n    p:\n      type: dense\n      description: |\n        a\n        \xa0\n"
+    added = "\nC:\n  default_attention: p\n  attention_configs:\n    p: {type: dense}\n"
+    assert Document.from_text(first + last).add_model("C", "A").text == first + last + added
