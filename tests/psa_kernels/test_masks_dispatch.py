@@ -261,3 +261,41 @@ def test_similarity_cap_keeps_an_int8_level_map(method: str) -> None:
     levels = masks.assign_levels_fast(scores, preset, k=k, text_length=0, method=method)
     assert levels.dtype == torch.int8
     assert levels[0, :, 0].tolist() == [[1, 1, 1, 1], [1, 2, 8, 8]]
+
+
+class _LaunchStub:
+    """Stands in for a Triton kernel without running it: records each launch's grid and ``num_warps``."""
+
+    def __init__(self, name: str, launches: list) -> None:
+        self.name, self.launches = name, launches
+
+    def __getitem__(self, grid: tuple[int, ...]) -> object:
+        def launch(*args: object, **options: object) -> None:
+            self.launches.append((self.name, grid, options.get("num_warps")))
+
+        return launch
+
+
+@pytest.mark.parametrize(
+    "mode, nk, sort_warps, expected",
+    [
+        ("topk", 7, None, [("sort", (2,), 1)]),
+        ("topk", 600, None, [("sort", (2,), 2)]),  # 1024 lanes: a warp per 512 keys
+        ("topk", 7, 4, [("sort", (2,), 4)]),
+        ("thresholdbound", 7, None, [("sort", (2,), 1), ("walk", (2,), 1)]),
+        ("thresholdbound", 600, None, [("walk", (2,), 2)]),  # sorted by torch.sort
+        ("thresholdbound", 7, 3, [("sort", (2,), 3), ("walk", (2,), 3)]),
+    ],
+)
+def test_launches_take_a_warp_per_512_keys_or_the_sort_warps_asked_for(
+    monkeypatch: pytest.MonkeyPatch, mode: str, nk: int, sort_warps: int | None, expected: list
+) -> None:
+    """``sort_warps`` is the benchmarks' knob; the default is the module docstring's warp per 512 keys."""
+    launches: list = []
+    monkeypatch.setattr(masks, "_sort_rows", _LaunchStub("sort", launches))
+    monkeypatch.setattr(masks, "_threshold_walk", _LaunchStub("walk", launches))
+    scores = torch.rand(1, 1, 2, nk, device=DEVICE)
+    masks.assign_levels_fast(scores, make_preset(mask_mode=mode), k=None, text_length=0, method="triton",
+                             sort_warps=sort_warps)
+    assert launches == expected
+    assert all(type(warps) is int for _, _, warps in launches)
