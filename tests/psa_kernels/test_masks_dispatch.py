@@ -105,7 +105,9 @@ def test_auto_assignment_of_other_dtypes_equals_the_oracle(mode: str, dtype: tor
 TBOUND_RATIOS = [(2, 0.0, 0.25), (8, 0.0, 0.6), (1, 0.0, 0.25), (4, 0.0, 0.1), (0, 0.0, 1.0)]
 """Walked by end: 4 (no share under 0.1: gets nothing), 2, 1 (equal end, file order: only up to the
 floor index), 8, 0; shares of the flat 8-block row are k/8, so 0.25 is met exactly."""
-TBOUND_ROWS = [[1.0] * 8, [8.0, 4.0, 0.0, 2.0, 1.0, 0.5, 0.25, 0.25], [0.0] * 8, [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0]]
+TBOUND_ROWS = [
+    [1.0] * 8, [8.0, 4.0, 0.0, 2.0, 1.0, 0.5, 0.25, 0.25], [0.0] * 8, [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0]
+]
 TILINGS = [(32, 32), (64, 32), (128, 32)]
 
 
@@ -137,7 +139,8 @@ def test_topk_paths_on_rows_of_17_blocks_equal_the_oracle(method: str, n: int, t
     preset = make_preset(block_size={"m": 64, "n": n, "tile_n": tile_n}, mask_mode="topk",
                          mask_ratios={level: [start, end] for level, start, end in TOPK_RATIOS})
     scores = torch.tensor(TOPK_ROWS, device=DEVICE)[None, None]
-    assert _assign(scores, preset, method) == [[oracle_levels(row, "topk", n, tile_n, TOPK_RATIOS) for row in TOPK_ROWS]]
+    expected = [[oracle_levels(row, "topk", n, tile_n, TOPK_RATIOS) for row in TOPK_ROWS]]
+    assert _assign(scores, preset, method) == expected
 
 
 @pytest.mark.parametrize("nk", [1, 2, 17])
@@ -203,7 +206,9 @@ def test_topk_ranks_equal_the_oracle(n: int, tile_n: int) -> None:
         assert ranks.tolist() == rank_levels([1.0] * nk, "topk", n, tile_n, walk)
 
 
-@pytest.mark.parametrize("method, dtype", [("torch", torch.float64), ("torch", torch.float32), ("triton", torch.float32)])
+@pytest.mark.parametrize(
+    "method, dtype", [("torch", torch.float64), ("torch", torch.float32), ("triton", torch.float32)]
+)
 def test_a_share_exactly_at_end_plus_eps_counts(method: str, dtype: torch.dtype) -> None:
     """``c_k <= end + 1e-6``: with end = 0.499999 the flat row's share 2/4 is exactly at the limit 0.5."""
     ratios = [(1, 0.0, 0.0), (2, 0.0, 0.499999), (0, 0.499999, 1.0)]
@@ -222,7 +227,8 @@ def test_several_batches_heads_and_query_blocks_equal_the_oracle(method: str, mo
     raw = torch.randint(0, 6, (2, 2, 3, 9), generator=torch.Generator().manual_seed(1)).float()
     levels = masks.assign_levels_fast(raw.to(DEVICE), preset, k=None, text_length=0, method=method)
     assert levels.dtype == torch.int8
-    expected = [[[oracle_levels(row, mode, 64, 32, ratios) for row in head] for head in batch] for batch in raw.tolist()]
+    expected = [[[oracle_levels(row, mode, 64, 32, ratios) for row in head] for head in batch]
+                for batch in raw.tolist()]
     assert levels.tolist() == expected
 
 

@@ -46,7 +46,8 @@ def _estimate_by_loops(
             best = [[0.0] * nk for _ in range(mq)]
             for i in range(mq):
                 for query in queries[i]:
-                    logits = [[sum(a * c for a, c in zip(query, key)) / math.sqrt(dim) for key in block] for block in keys]
+                    logits = [[sum(a * c for a, c in zip(query, key)) / math.sqrt(dim) for key in block]
+                              for block in keys]
                     top = max(max(row) for row in logits)
                     for j in range(nk):
                         best[i][j] = max(best[i][j], max(math.exp(x - top) for x in logits[j]))
@@ -156,7 +157,8 @@ def test_assign_levels_of_several_batches_heads_and_query_blocks_equal_the_oracl
     raw = torch.randint(0, 6, (2, 3, 4, 9), generator=torch.Generator().manual_seed(51)).double()
     levels = ref.assign_levels(raw, preset)
     assert levels.dtype == torch.int8
-    expected = [[[oracle_levels(row, mode, 64, 32, ratios) for row in head] for head in batch] for batch in raw.tolist()]
+    expected = [[[oracle_levels(row, mode, 64, 32, ratios) for row in head] for head in batch]
+                for batch in raw.tolist()]
     assert levels.tolist() == expected
 
 
