@@ -178,3 +178,34 @@ def test_suppression_comments_by_line() -> None:
 
 def test_no_suppressions_without_the_marker() -> None:
     assert suppressions("a: 1  # ignore\nb: 2  # psa_config: ignore\n") == {}
+
+
+EMPTY = "the file holds no YAML document; expected a mapping of model name -> model section"
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "\n\n"])
+def test_a_file_with_no_document_is_reported_at_its_start(text: str) -> None:
+    assert only_diagnostic(text)[:5] == ("cfg.yaml", 1, 1, "PSA004", EMPTY)
+
+
+def test_any_other_loader_failure_is_a_located_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yaml import YAMLError
+
+    import psa_config.source as source
+
+    def fail(text: str) -> None:
+        raise YAMLError("the reader\nfailed here")
+
+    monkeypatch.setattr(source, "compose", fail)
+    assert only_diagnostic("a: 1\n") == ("cfg.yaml", 1, 1, "PSA001", "the reader failed here", GENERIC_FIX)
+
+
+def test_nesting_too_deep_while_building_values_is_reported_at_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    import psa_config.source as source
+
+    def too_deep(root: object) -> None:
+        raise RecursionError
+
+    monkeypatch.setattr(source, "construct", too_deep)
+    expected = "the document is nested too deeply for the runtime's YAML reader"
+    assert only_diagnostic("a: 1\n") == ("cfg.yaml", 1, 1, "PSA001", expected, GENERIC_FIX)
