@@ -178,9 +178,12 @@ def similarity_caps(
 
 
 def preset_sim_thresholds(preset: PsaPreset) -> tuple[float, float, float]:
-    """x2, x4, x8 with the runtime defaults (0, 0, -1) for missing values."""
+    """x2, x4, x8 as the runtime takes them: a legacy ``sim_Nx_threshold`` key wins over
+    ``sim_thresholds``; a value given nowhere gets the runtime default (0, 0, -1)."""
     given = preset.sim_thresholds
-    values = (None, None, None) if given is None else (given.x2, given.x4, given.x8)
+    nested = (None, None, None) if given is None else (given.x2, given.x4, given.x8)
+    legacy = (preset.sim_2x_threshold, preset.sim_4x_threshold, preset.sim_8x_threshold)
+    values = [old if old is not None else value for old, value in zip(legacy, nested)]
     return tuple(  # type: ignore[return-value]
         default if value is None else float(value) for value, default in zip(values, DEFAULT_SIM_THRESHOLDS)
     )

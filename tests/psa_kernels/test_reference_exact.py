@@ -248,6 +248,16 @@ def test_preset_sim_thresholds_fill_each_missing_value_with_its_default(preset_f
     assert thresholds(sim_thresholds={"x2": 0.25, "x8": 0.75}) == (0.25, 0.0, 0.75)
 
 
+def test_preset_sim_thresholds_take_the_legacy_keys_first(preset_factory) -> None:
+    """psa-semantics 8.10: the runtime reads `sim_Nx_threshold` and prefers it to `sim_thresholds.xN`."""
+    preset = preset_factory(
+        attn_impl="old_mask_type", sim_thresholds={"x2": 0.25, "x4": 0.5, "x8": 0.75},
+        sim_2x_threshold=0.1, sim_8x_threshold=-0.5,
+    )
+    assert ref.preset_sim_thresholds(preset) == (0.1, 0.5, -0.5)
+    assert ref.preset_sim_thresholds(preset_factory(attn_impl="old_mask_type", sim_4x_threshold=0.3)) == (0.0, 0.3, -1.0)
+
+
 def test_force_text_blocks_counts_ceil_text_over_n_and_leaves_its_input_alone() -> None:
     levels = torch.tensor([[[[0, 2, 4, 8, 0], [8, 4, 2, 0, 0]]]], dtype=torch.int8)
     before = levels.clone()
