@@ -96,7 +96,7 @@ def _line_blocks(old: str, new: str, regions: Sequence[Region], context: int) ->
     """
     blocks: list[Block] = []
     cursor_offset = cursor_line = 0
-    for o1, o2, n1, n2 in (_whole_breaks(old, new, region) for region in regions):
+    for o1, o2, n1, n2 in (_start_outside_crlf(old, region) for region in regions):
         a1 = line_start(old, o1)
         a2 = o2 if _at_line_start(old, o2) and _at_line_start(new, n2) and (o2 > a1 or n2 > n1) else after_line_break(old, o2)
         for _ in range(context):
@@ -113,16 +113,14 @@ def _line_blocks(old: str, new: str, regions: Sequence[Region], context: int) ->
     return [trimmed for block in blocks if (trimmed := _trim(old, new, block)) is not None]
 
 
-def _whole_breaks(old: str, new: str, region: Region) -> Region:
-    """The region grown by the shared character on a side where it would split a CRLF in either
-    text: there the two texts break their lines differently (``"\\r" + "X\\n"`` against one CRLF),
-    and whole lines must be read with the ``\\r`` and the ``\\n`` together."""
+def _start_outside_crlf(old: str, region: Region) -> Region:
+    """The region started one character earlier when it starts between the CR and the LF of a CRLF
+    of the old text: that CRLF is one line break in the old text but not in the new one, so the
+    lines around it must be read with the CR (which both texts share: touching regions are merged)."""
     o1, o2, n1, n2 = region
-    if o1 > 0 and n1 > 0 and "\r" in (old[o1 - 1], new[n1 - 1]) and "\n" in (old[o1 : o1 + 1], new[n1 : n1 + 1]):
-        o1, n1 = o1 - 1, n1 - 1
-    if o2 < len(old) and n2 < len(new) and "\n" in (old[o2], new[n2]) and "\r" in (old[o2 - 1 : o2], new[n2 - 1 : n2]):
-        o2, n2 = o2 + 1, n2 + 1
-    return o1, o2, n1, n2
+    if o1 > 0 and old[o1 - 1] == "\r" and old[o1 : o1 + 1] == "\n":
+        return o1 - 1, o2, n1 - 1, n2
+    return region
 
 
 def _trim(old: str, new: str, block: Block) -> Block | None:

@@ -43,3 +43,19 @@ def test_any_splice_of_a_mixed_break_text_shows_a_diff_that_applies(old: str, pi
     new = old[:start] + piece + old[end:]
     assert patched(old, unified_diff(old, new)) == new
     assert patched(old, unified_diff(old, new, regions=((start, end, start, start + len(piece)),))) == new
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "region"),
+    [
+        ("a\r\nb\n", "a\rXb\n", (2, 3, 2, 3)),  # the old text's LF starts the region, after a shared CR
+        ("a\rXb\n", "a\r\nb\n", (2, 3, 2, 3)),  # the new text's LF starts it
+        ("a\r\nb\n", "aY\nb\n", (1, 2, 1, 2)),  # the old text's CR ends the region, before a shared LF
+        ("aY\nb\n", "a\r\nb\n", (1, 2, 1, 2)),  # the new text's CR ends it
+        ("a\r\r\nb\n", "a\rZ\r\nb\n", (2, 2, 2, 3)),  # an insertion right after a lone CR: no CRLF is split
+    ],
+)
+@pytest.mark.parametrize("context", [0, 1])
+def test_each_side_of_a_split_crlf(old: str, new: str, region: Region, context: int) -> None:
+    assert old[: region[0]] == new[: region[2]] and old[region[1] :] == new[region[3] :]
+    assert patched(old, unified_diff(old, new, context=context, regions=(region,))) == new
