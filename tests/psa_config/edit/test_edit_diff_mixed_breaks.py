@@ -24,6 +24,7 @@ PIECES = ["a\n", "b\n", "x\n", "\r\n", "c", "a\r\n", "\r", "a\r"]
         ("b\nx\na\r\na\r\n", "b\nx\n\n", ((2, 9, 2, 4),)),
         ("\r\n\r\rx\na\r\na\r\nb\n", "\r\n\r\rx\na\ra\r\n\na\r\nb\n", None),
         ("\r\r\nc\r\nb\n", "\r\rx\nca\rx\nx\nx\na\r", ((2, 8, 2, 15),)),
+        ("\r\na\n\r", "\rx\n\r\nx\nb\n\r\ra\n\na\n\r", None),  # the split CRLF is the text's first break
     ],
 )
 @pytest.mark.parametrize("context", [0, 1, 3])
