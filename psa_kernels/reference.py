@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import torch
 import torch.nn.functional as F
 
+from psa_config.runtime import SIM_KEYS, similarity_thresholds
 from psa_kernels.sampling import pad_to_multiple, sample_offsets, sampled_tokens
 
 if TYPE_CHECKING:
@@ -178,12 +179,11 @@ def similarity_caps(
 
 
 def preset_sim_thresholds(preset: PsaPreset) -> tuple[float, float, float]:
-    """x2, x4, x8 as the runtime takes them: a legacy ``sim_Nx_threshold`` key wins over
-    ``sim_thresholds``; a value given nowhere gets the runtime default (0, 0, -1)."""
-    given = preset.sim_thresholds
-    nested = (None, None, None) if given is None else (given.x2, given.x4, given.x8)
-    legacy = (preset.sim_2x_threshold, preset.sim_4x_threshold, preset.sim_8x_threshold)
-    values = [old if old is not None else value for old, value in zip(legacy, nested)]
+    """x2, x4, x8 as the runtime takes them (:func:`psa_config.runtime.similarity_thresholds`: a
+    legacy ``sim_Nx_threshold`` key wins over ``sim_thresholds``); a value given nowhere gets the
+    runtime default (0, 0, -1)."""
+    given = similarity_thresholds(preset.model_dump(exclude_none=True))
+    values = (given.get(legacy) for _, legacy in SIM_KEYS)
     return tuple(  # type: ignore[return-value]
         default if value is None else float(value) for value, default in zip(values, DEFAULT_SIM_THRESHOLDS)
     )
