@@ -241,7 +241,7 @@ def _rebuild_mapping(
     chunks: dict[str, str] = {}
     outside: list[Splice] = []
     notes: tuple[str, ...] = ()
-    lead = ctx.text[region_start - locate.break_before(ctx.text, region_start) : region_start] or ctx.newline
+    lead = _break_ending_line_before(ctx, region_start)
     cursor = region_start
     by_text = {str(k): v for k, v in wanted.items()}
     for name, entry in present.items():
@@ -296,8 +296,14 @@ def insert_entry_before(
         return Change((Splice(at, at, f"{format_key(key)}: {flow_text(value, hint((*rel, key)))}, "),))
     lines = block_lines({key: value}, entry_indent(ctx, node), ctx.step, lambda p: hint((*rel, *p)))
     at = locate.line_start(ctx.text, before.start_mark.index)
-    brk = ctx.text[at - locate.break_before(ctx.text, at) : at] or ctx.newline  # the lines' own break
+    brk = _break_ending_line_before(ctx, at)
     return Change((Splice(at, at, "".join(line + brk for line in lines)),))
+
+
+def _break_ending_line_before(ctx: Context, at: int) -> str:
+    """The line break that ends the line before ``at`` (a line start): new lines there take it;
+    the document's at its very start."""
+    return ctx.text[at - locate.break_before(ctx.text, at) : at] or ctx.newline
 
 
 LEVEL_ORDER = (1, 2, 4, 8, 0)
