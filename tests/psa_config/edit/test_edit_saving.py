@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from edit_corpus import CORPUS_DIR
+from owner_fakes import pretend_owner
 from psa_config.cli import main
 from psa_config.edit import Document, FileChangedError, read_text, save, writing
 from psa_config.edit.writing import Interrupted, WriteError, is_temp_file
@@ -143,21 +144,6 @@ def test_stale_temp_files_are_recognisable_and_cleared(config: Path) -> None:
 
 
 # ---- case 3: owner, group, mode, links, read-only ------------------------------------------------
-
-
-def pretend_owner(monkeypatch: pytest.MonkeyPatch, config: Path, uid: int, gid: int) -> None:
-    """Make ``save`` see the target as owned by ``uid:gid`` (for tests that cannot chown)."""
-    real_fstat, inode = os.fstat, config.stat().st_ino
-
-    def fstat(fd: int) -> os.stat_result:
-        found = real_fstat(fd)
-        if found.st_ino != inode:
-            return found
-        values = list(found)
-        values[4], values[5] = uid, gid
-        return os.stat_result(values)
-
-    monkeypatch.setattr(writing.os, "fstat", fstat)
 
 
 def test_mode_owner_and_group_are_kept(config: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from edit_corpus import CORPUS_DIR, read
+from owner_fakes import pretend_owner
 from psa_config.diagnostics import Diagnostic, Severity
 from psa_config.edit import Document, FileChangedError, RefusedError, read_text, save, validate, writing
 from psa_config.edit.writing import SaveResult, WriteError
@@ -379,21 +380,6 @@ def test_the_lock_is_exclusive_and_non_blocking(config: Path, monkeypatch: pytes
 # ---- owner and group -----------------------------------------------------------------------------
 
 
-def pretend_owner(monkeypatch: pytest.MonkeyPatch, config: Path, uid: int, gid: int) -> None:
-    """Make ``save`` see the target as owned by ``uid:gid``."""
-    real_fstat, inode = os.fstat, config.stat().st_ino
-
-    def fstat(fd: int) -> os.stat_result:
-        found = real_fstat(fd)
-        if found.st_ino != inode:
-            return found
-        values = list(found)
-        values[4], values[5] = uid, gid
-        return os.stat_result(values)
-
-    monkeypatch.setattr(writing.os, "fstat", fstat)
-
-
 def test_the_same_owner_needs_no_chown(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[int, int, int]] = []
     monkeypatch.setattr(writing.os, "fchown", lambda fd, uid, gid: calls.append((uid, gid)))
@@ -423,8 +409,8 @@ def test_another_group_is_kept_by_a_member(config: Path, monkeypatch: pytest.Mon
     assert len(handles) == 2 and handles[0] == handles[1] and isinstance(handles[0], int)  # the temp file's handle
 
 
-def test_a_group_that_cannot_be_kept_does_not_stop_the_owner(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pretend_owner(monkeypatch, config, os.geteuid(), 4321)
+def refuse_every_chown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """``os.fchown`` refused as for a user without the right; returns the (user, group) asked for."""
     calls: list[tuple[int, int]] = []
 
     def fchown(fd: int, user: int, group: int) -> None:
@@ -432,6 +418,12 @@ def test_a_group_that_cannot_be_kept_does_not_stop_the_owner(config: Path, monke
         raise PermissionError(1, "Operation not permitted")
 
     monkeypatch.setattr(writing.os, "fchown", fchown)
+    return calls
+
+
+def test_a_group_that_cannot_be_kept_does_not_stop_the_owner(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pretend_owner(monkeypatch, config, os.geteuid(), 4321)
+    calls = refuse_every_chown(monkeypatch)
     doc, text = edited(config)
     assert save(doc, config, original_text=text).written and calls == [(os.geteuid(), 4321), (-1, 4321)]
 
@@ -439,13 +431,7 @@ def test_a_group_that_cannot_be_kept_does_not_stop_the_owner(config: Path, monke
 def test_an_owner_that_cannot_be_given_is_refused_exactly(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     other = os.geteuid() + 1234
     pretend_owner(monkeypatch, config, other, os.getegid())
-    calls: list[tuple[int, int]] = []
-
-    def fchown(fd: int, user: int, group: int) -> None:
-        calls.append((user, group))
-        raise PermissionError(1, "Operation not permitted")
-
-    monkeypatch.setattr(writing.os, "fchown", fchown)
+    calls = refuse_every_chown(monkeypatch)
     doc, text = edited(config)
     with pytest.raises(WriteError) as info:
         save(doc, config, original_text=text)
