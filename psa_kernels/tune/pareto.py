@@ -26,6 +26,11 @@ class Point:
     def worst(self, metric: str) -> float:
         return self.measurement.worst_error(metric)
 
+    def score(self, objective: str) -> float:
+        """The objective to maximise, exactly: ``value`` for density goes through ``1 - density``, which can tie
+        two different densities in floating point."""
+        return self.measurement.speedup if objective == "speed" else -self.measurement.density
+
 
 @dataclass(frozen=True)
 class Front:
@@ -55,20 +60,21 @@ def pareto_front(points: list[Point], objective: str, metric: str, max_error: fl
     feasible = [p for p in points if p.worst(metric) <= max_error]
 
     def dominates(a: Point, b: Point) -> bool:
-        better_or_equal = a.value(objective) >= b.value(objective) and a.worst(metric) <= b.worst(metric)
-        return better_or_equal and (a.value(objective) > b.value(objective) or a.worst(metric) < b.worst(metric))
+        better_or_equal = a.score(objective) >= b.score(objective) and a.worst(metric) <= b.worst(metric)
+        return better_or_equal and (a.score(objective) > b.score(objective) or a.worst(metric) < b.worst(metric))
 
     front = [p for p in feasible if not any(dominates(o, p) for o in feasible)]
-    front = _distinct(sorted(front, key=lambda p: (-p.value(objective), p.worst(metric), p.number)))
+    front = _distinct(sorted(front, key=lambda p: (-p.score(objective), p.worst(metric), p.number)))
     return Front(points, front, front[0] if front else None, objective, metric, max_error)
 
 
-def _distinct(points: list[Point]) -> list[Point]:
-    """One point per candidate (a resampled preset shows once, first trial kept)."""
+def _distinct(ranked: list[Point]) -> list[Point]:
+    """One point per candidate: a preset the sampler tried twice shows once, with its best-ranked measurement
+    (keeping an earlier, worse one would hide the point that dominates others, or the best one)."""
     seen: set[Candidate] = set()
     kept = []
-    for point in sorted(points, key=lambda p: p.number):
+    for point in ranked:
         if point.candidate not in seen:
             seen.add(point.candidate)
             kept.append(point)
-    return [p for p in points if p in kept]
+    return kept

@@ -121,7 +121,7 @@ class TrialProgress:
 
     def __call__(self, point: Point | None, number: int) -> None:
         if point is not None and point.worst(self.metric) <= self.max_error:
-            if self.best is None or point.value(self.objective) > self.best.value(self.objective):
+            if self.best is None or point.score(self.objective) > self.best.score(self.objective):
                 self.best = point
         if self.progress is not None:
             self.progress.update(self.task, advance=1, description=f"trial {number}: {self._best_text()}")

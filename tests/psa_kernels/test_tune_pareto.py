@@ -33,14 +33,32 @@ def test_front_is_the_non_dominated_feasible_set(points: list[Point]) -> None:
     feasible = [p for p in points if p.worst(METRIC) <= BUDGET]
     assert all(p.worst(METRIC) <= BUDGET for p in front.front)
     assert not any(dominates(o, p) for p in front.front for o in feasible)
+    shown = {o.candidate for o in front.front}
+    assert len(shown) == len(front.front)
     for p in feasible:
-        if p not in front.front:
-            assert any(dominates(o, p) or o.candidate == p.candidate for o in front.front)
+        if p.candidate not in shown:
+            assert any(dominates(o, p) for o in feasible if o.candidate in shown)
     if feasible:
         assert front.chosen is not None
         assert front.chosen.measurement.density == min(p.measurement.density for p in feasible)
     else:
         assert front.chosen is None and front.front == []
+
+
+def test_a_resampled_preset_shows_its_best_ranked_measurement() -> None:
+    # Trials 0 and 1 are the same candidate (densities round to 0.01); the later one is sparser.
+    first, later, other = point(0, 0.0117, [0.0]), point(1, 0.01, [0.25]), point(2, 0.5, [0.1])
+    front = pareto_front([first, later, other], "density", METRIC, BUDGET)
+    assert first.candidate == later.candidate
+    assert front.chosen is later and front.front == [later]  # `other` is dominated by the candidate's trial 0
+
+
+def test_densities_too_close_for_one_minus_density_still_rank() -> None:
+    sparser, denser = point(0, 0.01, [0.2]), point(1, 0.01 + 1e-18, [0.1])
+    denser = Point(1, Candidate("topk", 64, (0.01, 0.5, 0.6, 0.7)), denser.measurement)
+    assert sparser.value("density") == denser.value("density")  # why ranking does not use value()
+    front = pareto_front([denser, sparser], "density", METRIC, BUDGET)
+    assert front.chosen is sparser and front.front == [sparser, denser]
 
 
 def test_worst_sample_decides_feasibility() -> None:
