@@ -88,8 +88,8 @@ def _at_line_start(text: str, index: int) -> bool:
     return index == 0 or text[index - 1] in "\r\n" and not text.startswith("\r\n", index - 1)
 
 
-def _line_blocks(old: str, new: str, regions: Sequence[Region], context: int) -> list[Block]:
-    """Regions grown to whole lines plus ``context`` lines each side, merged where they meet.
+def _line_blocks(old: str, new: str, regions: Sequence[Region]) -> list[Block]:
+    """Regions grown to whole lines, merged where they meet.
 
     Outside the regions the texts are identical, so growing the old span by ``d``
     characters grows the new span by the same ``d``.
@@ -99,9 +99,6 @@ def _line_blocks(old: str, new: str, regions: Sequence[Region], context: int) ->
     for o1, o2, n1, n2 in (_start_outside_crlf(old, region) for region in regions):
         a1 = line_start(old, o1)
         a2 = o2 if _at_line_start(old, o2) and _at_line_start(new, n2) and (o2 > a1 or n2 > n1) else after_line_break(old, o2)
-        for _ in range(context):
-            a1 = line_start(old, a1 - 1) if a1 > 0 else 0
-            a2 = after_line_break(old, a2) if a2 < len(old) else a2
         b1, b2 = n1 - (o1 - a1), n2 + (a2 - o2)
         if blocks and a1 <= blocks[-1][2]:
             first, start, _, new_start, _ = blocks.pop()
@@ -156,7 +153,7 @@ def _changes(old: str, new: str, regions: Sequence[Region]) -> list[tuple[tuple[
     may span several changes) are left out, so that hunks split where ``diff -u`` splits them."""
     changes: list[tuple[tuple[str, int, int, int, int], Block]] = []
     delta = 0
-    for first, a1, a2, b1, b2 in _line_blocks(old, new, regions, 0):
+    for first, a1, a2, b1, b2 in _line_blocks(old, new, regions):
         before, after = _lines(old[a1:a2]), _lines(new[b1:b2])
         old_ends, new_ends = _ends(a1, before), _ends(b1, after)
         matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)

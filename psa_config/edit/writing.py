@@ -70,10 +70,6 @@ def read_text(path: str | os.PathLike[str]) -> str:
     return read_text_file(path, keep_bom=True)
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 # ---- errors the edit adds ------------------------------------------------------------------------
 
 
@@ -190,7 +186,7 @@ def _verify(handle: int, target: Path, original_text: str, shown: str) -> Snapsh
         raise FileChangedError(f"{shown} was removed since it was read; nothing was written") from None
     if (current.st_ino, current.st_dev) != (status.st_ino, status.st_dev) or data != original_text.encode("utf-8"):
         raise FileChangedError(f"{shown} changed on disk since it was read; reload it and edit again")
-    return Snapshot(hashlib.sha256(data).hexdigest(), current.st_size, current.st_mtime_ns, current.st_ino, current.st_dev)
+    return _snapshot(data, current)
 
 
 def _read_all(handle: int) -> bytes:
@@ -272,6 +268,10 @@ def _snapshot_of(target: Path) -> Snapshot | None:
         data = target.read_bytes()
     except OSError:
         return None
+    return _snapshot(data, status)
+
+
+def _snapshot(data: bytes, status: os.stat_result) -> Snapshot:
     return Snapshot(hashlib.sha256(data).hexdigest(), status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev)
 
 

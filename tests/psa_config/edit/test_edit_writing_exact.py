@@ -55,11 +55,6 @@ def test_read_text_keeps_the_byte_order_mark_and_line_breaks() -> None:
     assert read_text(crlf) == crlf.read_bytes().decode("utf-8") and "\r\n" in read_text(crlf)
 
 
-def test_digest_is_the_sha256_of_the_utf8_text() -> None:
-    assert writing.digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  # FIPS 180-2
-    assert writing.digest("é") == writing.digest("\u00e9") != writing.digest("e")
-
-
 def test_error_key_leaves_line_numbers_out_of_messages() -> None:
     key = writing.error_key(diagnostic("PSA002", "duplicate key `a` (first at line 12): kept last", field="x.y"))
     assert key == ("PSA002", "m", "x.y", "duplicate key `a` (first at line N): kept last")
