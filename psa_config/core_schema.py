@@ -67,8 +67,13 @@ def preset_kind(data: dict[Any, Any]) -> str:
     kind = data.get("type", "psa")
     if isinstance(kind, str) and kind.lower() in ("psa", "dense"):
         return kind.lower()
-    psa_only = set(fields_of("PsaPreset")) - set(fields_of("DensePreset"))
-    return "psa" if psa_only & set(data) else "dense"
+    return "psa" if set(psa_only_fields()) & set(data) else "dense"
+
+
+def psa_only_fields() -> tuple[str, ...]:
+    """The preset keys only a psa preset reads (a dense preset runs without reading them)."""
+    dense = set(fields_of("DensePreset"))
+    return tuple(key for key in fields_of("PsaPreset") if key not in dense)
 
 
 def compile_schemas() -> dict[str, Any]:

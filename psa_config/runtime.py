@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from psa_config.core_schema import psa_only_fields
 from psa_config.errors import PsaConfigError
 
 RUNTIME_DEFAULTS: dict[str, Any] = {
@@ -161,8 +162,9 @@ def _tile_size(value: Any) -> tuple[Any, ...] | None:
 def runtime_data(data: Any) -> Any:
     """The file as the typed model reads it: each preset's ``type`` as the runtime reads it.
 
-    The runtime lower-cases ``type`` and defaults it to ``psa``; the model is
-    strict, so a loaded file is normalised the same way first.
+    The runtime lower-cases ``type`` and defaults it to ``psa``, and runs a dense
+    preset without reading its psa keys; the model is strict, so a loaded file is
+    normalised the same way first (``type`` lower-cased, a dense preset's psa keys left out).
     """
     if not isinstance(data, dict):
         return data
@@ -179,6 +181,9 @@ def _normalised_section(section: Any) -> Any:
 
 def _normalised_preset(preset: Any) -> Any:
     kind = runtime_kind(preset)
-    if kind is None or preset.get("type") == kind:
+    if kind is None:
         return preset
-    return {"type": kind, **{key: value for key, value in preset.items() if key != "type"}}
+    ignored = psa_only_fields() if kind == "dense" else ()
+    if preset.get("type") == kind and not any(key in preset for key in ignored):
+        return preset
+    return {"type": kind, **{key: value for key, value in preset.items() if key != "type" and key not in ignored}}

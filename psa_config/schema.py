@@ -43,6 +43,7 @@ def build_schema() -> Schema:
     refine_psa_preset(definitions["PsaPreset"])
     refine_type(definitions["PsaPreset"], "psa", required=False)
     refine_type(definitions["DensePreset"], "dense", required=True)
+    allow_ignored_psa_keys(definitions["DensePreset"], definitions["PsaPreset"])
     describe_maps(schema)
     return {"$schema": DRAFT_07, "title": SCHEMA_TITLE, **schema}
 
@@ -150,6 +151,17 @@ def refine_type(preset: Schema, kind: str, *, required: bool) -> None:
     }
     if not required:
         preset["required"] = [key for key in preset["required"] if key != "type"]
+
+
+IGNORED_IN_DENSE = "Ignored: the runtime runs a dense preset without reading its psa keys (PSA411)."
+
+
+def allow_ignored_psa_keys(dense: Schema, psa: Schema) -> None:
+    """A psa key in a dense preset is only a warning (the runtime never reads it): any value is allowed, and
+    editors that know ``deprecationMessage`` (yaml-language-server) show it as a warning."""
+    for key in psa["properties"]:
+        if key not in dense["properties"]:
+            dense["properties"][key] = {"description": IGNORED_IN_DENSE, "deprecationMessage": IGNORED_IN_DENSE}
 
 
 def refine_psa_preset(preset: Schema) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic_core import ValidationError
 
-from psa_config.core_schema import fields_of, preset_kind, validator
+from psa_config.core_schema import fields_of, preset_kind, psa_only_fields, validator
 from psa_config.diagnostics import Diagnostic
 from psa_config.model_constants import BLOCK_SIZES
 from psa_config.rules.registry import make_diagnostic
@@ -63,35 +63,40 @@ def _reported_as_null(source: SourceDocument, error: dict[str, Any]) -> bool:
 
 def _float_block_sizes(source: SourceDocument) -> Iterator[Diagnostic]:
     """``m: 128.0`` equals 128, so the model's Literal accepts it; the runtime crashes on it."""
-    for model, section in source.data.items():
-        configs = section.get("attention_configs") if isinstance(section, dict) else None
-        for name, preset in configs.items() if isinstance(configs, dict) else ():
-            block = preset.get("block_size") if isinstance(preset, dict) else None
-            for key in INTEGER_LITERAL_FIELDS:
-                value = block.get(key) if isinstance(block, dict) else None
-                if isinstance(value, float) and value in BLOCK_SIZES:
-                    loc = (model, "attention_configs", name, "block_size", key)
-                    yield make_diagnostic(
-                        "wrong-type", source.path, source.value_span(loc),
-                        f"`{key}` must be an integer, not the float `{value!r}`{runtime_note(loc, value)}",
-                        fix=f"write `{int(value)}`", data_path=loc,
-                    )
+    for model, name, preset in _psa_presets(source.data):
+        block = preset.get("block_size")
+        for key in INTEGER_LITERAL_FIELDS:
+            value = block.get(key) if isinstance(block, dict) else None
+            if isinstance(value, float) and value in BLOCK_SIZES:
+                loc = (model, "attention_configs", name, "block_size", key)
+                yield make_diagnostic(
+                    "wrong-type", source.path, source.value_span(loc),
+                    f"`{key}` must be an integer, not the float `{value!r}`{runtime_note(loc, value)}",
+                    fix=f"write `{int(value)}`", data_path=loc,
+                )
 
 
 def _non_integer_level_keys(source: SourceDocument) -> Iterator[Diagnostic]:
     """``true:`` and ``1.0:`` equal 1 in Python, so the model's Literal accepts them; levels are integers."""
-    for model, section in source.data.items():
+    for model, name, preset in _psa_presets(source.data):
+        ratios = preset.get("mask_ratios")
+        for key in ratios if isinstance(ratios, dict) else ():
+            if isinstance(key, (bool, float)):
+                loc = (model, "attention_configs", name, "mask_ratios", key)
+                yield make_diagnostic(
+                    "invalid-level-key", source.path, source.key_span(loc),
+                    f"the level key `{key!r}` is a {type(key).__name__}; levels are the integers 1, 2, 4, 8 and 0",
+                    fix=f"write `{int(key)}:`" if float(key).is_integer() else None, data_path=loc,
+                )
+
+
+def _psa_presets(data: dict[Any, Any]) -> Iterator[tuple[Any, Any, dict[Any, Any]]]:
+    """(model, preset name, preset) of every preset the runtime runs as psa (a dense one is not read)."""
+    for model, section in data.items():
         configs = section.get("attention_configs") if isinstance(section, dict) else None
         for name, preset in configs.items() if isinstance(configs, dict) else ():
-            ratios = preset.get("mask_ratios") if isinstance(preset, dict) else None
-            for key in ratios if isinstance(ratios, dict) else ():
-                if isinstance(key, (bool, float)):
-                    loc = (model, "attention_configs", name, "mask_ratios", key)
-                    yield make_diagnostic(
-                        "invalid-level-key", source.path, source.key_span(loc),
-                        f"the level key `{key!r}` is a {type(key).__name__}; levels are the integers 1, 2, 4, 8 and 0",
-                        fix=f"write `{int(key)}:`" if float(key).is_integer() else None, data_path=loc,
-                    )
+            if isinstance(preset, dict) and preset_kind(preset) == "psa":
+                yield model, name, preset
 
 
 def _errors(data: dict[Any, Any]) -> Iterator[dict[str, Any]]:
@@ -176,15 +181,10 @@ def _bad_key(source: SourceDocument, loc: tuple[Any, ...], error: dict[str, Any]
                            f"key `{loc[-1]!r}` must be a string", data_path=loc)
 
 
-def _unknown_key(source: SourceDocument, loc: tuple[Any, ...], tag: str | None) -> Diagnostic:
+def _unknown_key(source: SourceDocument, loc: tuple[Any, ...], tag: str | None) -> Diagnostic | None:
     key = str(loc[-1])
-    if tag == "dense" and len(loc) == 4 and key in fields_of("PsaPreset"):
-        return make_diagnostic(
-            "unknown-key", source.path, source.key_span(loc),
-            f"`{key}` is only valid in a psa preset; this preset is dense, and the runtime runs a dense "
-            "preset as full attention without reading it",
-            fix=f"remove `{key}`, or make the preset `type: psa`", data_path=loc,
-        )
+    if tag == "dense" and len(loc) == 4 and key in psa_only_fields():
+        return None  # the runtime ignores it: a warning of its own rule (PSA411), not an unknown key
     known = _known_keys(loc) if tag != "dense" or len(loc) != 4 else list(fields_of("DensePreset"))
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = f"; did you mean `{close[0]}`?" if close else ""

@@ -1,13 +1,15 @@
-"""Warnings about how the runtime reads a preset: `type`'s case, legacy keys, step counting, model names."""
+"""Warnings about how the runtime reads a preset: `type`'s case, a dense preset's psa keys, legacy keys, step
+counting, model names."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from psa_config.core_schema import psa_only_fields
 from psa_config.diagnostics import Diagnostic, Severity
 from psa_config.rules.context import CheckContext
 from psa_config.rules.registry import register
-from psa_config.runtime import INFERENCE_STEPS, SIM_KEYS
+from psa_config.runtime import INFERENCE_STEPS, SIM_KEYS, runtime_kind
 
 
 @register(
@@ -39,6 +41,50 @@ def check_type_case(ctx: CheckContext) -> Iterator[Diagnostic]:
                     "type-case", ("type",),
                     f"`type: {kind}`: the runtime lower-cases it and runs the preset as `{kind.lower()}`",
                     fix=f"write `{kind.lower()}`",
+                )
+
+
+@register(
+    "PSA411",
+    "ignored-in-dense",
+    Severity.WARNING,
+    summary="psa keys (`mask_ratios`, `block_size`, ...) in a dense preset: the runtime never reads them.",
+    explanation="""
+The runtime runs a preset whose `type` is `dense` as full attention and
+returns before it reads any other key, so `mask_ratios`, `block_size`,
+`warmup_steps` and every other psa key there are ignored, whatever their
+values (even null or a wrong type). That is often deliberate (a psa preset
+switched to dense for a baseline run), so it is a warning: the preset runs
+dense, as its `type` says, but what it reads as a sparse configuration has no
+effect. One warning per preset, at its first psa key, names them all. Keys
+that are neither dense nor psa keys (typos) are unknown keys (PSA101).
+""",
+    bad="""
+    baseline:
+      type: dense
+      mask_mode: topk
+""",
+    good="""
+    baseline:
+      type: dense
+      description: "Dense baseline."
+""",
+    fix="remove the key, or make the preset `type: psa`",
+)
+def check_ignored_in_dense(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for model in ctx.models():
+        for preset in model.presets():
+            if runtime_kind(preset.data) != "dense":
+                continue
+            ignored = [key for key in preset.data if key in psa_only_fields()]
+            if ignored:
+                listed = ", ".join(f"`{key}`" for key in ignored)
+                verb = "is" if len(ignored) == 1 else f"({len(ignored)} psa keys) are"
+                yield preset.diagnostic(
+                    "ignored-in-dense", (ignored[0],),
+                    f"{listed} {verb} ignored: the preset is dense, and the runtime runs a dense preset as full "
+                    "attention without reading its psa keys",
+                    fix=f"remove {'it' if len(ignored) == 1 else 'them'}, or make the preset `type: psa`", at="key",
                 )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from psa_config.core_schema import psa_only_fields
 from psa_config.diagnostics import Diagnostic, Severity
 from psa_config.rules.context import CheckContext, ModelView, PresetView
 from psa_config.rules.registry import make_diagnostic, register
-from psa_config.runtime import DIVISORS, SIM_KEYS
+from psa_config.runtime import DIVISORS, SIM_KEYS, runtime_kind
 
 CRASH = "the runtime crashes on it"
 MODEL_KEYS = {
@@ -103,6 +104,9 @@ def _model_nulls(ctx: CheckContext, model: ModelView) -> Iterator[Diagnostic]:
 
 
 def _preset_nulls(ctx: CheckContext, preset: PresetView) -> Iterator[Diagnostic]:
+    if runtime_kind(preset.data) == "dense":
+        yield from _dense_nulls(ctx, preset)
+        return
     cogvideo = preset.model.runtime_path == "cogvideo"
     for key, value in preset.data.items():
         if value is None and key in PRESET_KEYS:
@@ -117,6 +121,13 @@ def _preset_nulls(ctx: CheckContext, preset: PresetView) -> Iterator[Diagnostic]
     for index, item in enumerate(tile_size if isinstance(tile_size, list) else ()):
         if item is None:
             yield _null(ctx, (*preset.path, "tile_size", index), "a tile_size entry is null: STA rearrangement crashes on it (TypeError)")
+
+
+def _dense_nulls(ctx: CheckContext, preset: PresetView) -> Iterator[Diagnostic]:
+    """A dense preset is run without reading its psa keys (ignored-in-dense says so), so only its own count."""
+    for key, value in preset.data.items():
+        if value is None and key in PRESET_KEYS and key not in psa_only_fields():
+            yield _null(ctx, (*preset.path, key), f"`{key}` is null: {PRESET_KEYS[key]}")
 
 
 def _preset_effect(preset: PresetView, key: str, cogvideo: bool) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import psa_config
-from psa_config.model import PsaPreset
+from psa_config.model import DensePreset, PsaPreset
 
 
 def test_load_returns_the_typed_file(reference_config: Path) -> None:
@@ -118,3 +118,11 @@ def test_runtime_params_refuse_where_the_runtimes_loader_fails(base_text: str) -
     for edit in (("      mask_ratios:\n", "      mask_ratios: ~\n      unused:\n"), ("width_divisor: 16", "width_divisor: 0")):
         with pytest.raises(RuntimeLoadError):
             psa_config.runtime_params_text(base_text.replace(*edit), "Wan2.1_14b", "psa_balanced", (1280, 720, 81))
+
+
+def test_load_leaves_out_a_dense_presets_psa_keys_as_the_runtime_does(base_text: str) -> None:
+    text = base_text.replace('      description: "Dense baseline."\n', '      description: "Dense baseline."\n      mask_mode: null\n')
+    assert text != base_text
+    preset = psa_config.load_text(text).preset("Wan2.1_14b", "baseline")
+    assert isinstance(preset, DensePreset)
+    assert preset.model_dump(exclude_none=True) == {"type": "dense", "description": "Dense baseline."}

@@ -414,3 +414,15 @@ def test_null_is_rejected_by_both(key: str) -> None:
 def test_a_dense_preset_in_another_case_is_accepted() -> None:
     data = wrap({"type": "Dense", "description": "Full attention."})
     assert schema_accepts(data) and not check_rejects(data)
+
+
+def test_psa_keys_in_a_dense_preset_are_accepted_by_both_and_flagged_for_editors() -> None:
+    data = wrap({"type": "dense", "mask_mode": "topk", "block_size": {"m": 64}, "warmup_steps": None})
+    assert schema_accepts(data) and not check_rejects(data)
+    ignored = SCHEMA["definitions"]["DensePreset"]["properties"]["mask_mode"]
+    assert "PSA411" in ignored["deprecationMessage"] and "type" not in ignored
+
+
+def test_a_typo_in_a_dense_preset_is_rejected_by_both() -> None:
+    data = wrap({"type": "dense", "descripton": "Full attention."})
+    assert not schema_accepts(data) and check_rejects(data)

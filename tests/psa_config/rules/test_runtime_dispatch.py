@@ -1,5 +1,6 @@
 """How the runtime dispatches what the file says: `type` case (PSA407), legacy thresholds (PSA408),
-warm-up covering every step (PSA409), model names it refuses (PSA410); position, words and fix."""
+warm-up covering every step (PSA409), model names it refuses (PSA410), a dense preset's psa keys (PSA411);
+position, words and fix."""
 
 from __future__ import annotations
 
@@ -88,3 +89,38 @@ def test_model_names_the_runtime_refuses(model: str, refused: bool) -> None:
                  "setup refuses it (ValueError: Unsupported model)",
                  "name the section after a model the runtime supports (a name containing Wan or CogVideo)")]
     assert found == (expected if refused else [])
+
+
+def dense_with(keys: str, dense: str = "dense") -> str:
+    return render(dense=dense).replace("    d:\n      type: " + dense + "\n", "    d:\n      type: " + dense + "\n" + keys)
+
+
+def test_psa_keys_in_a_dense_preset_are_one_warning_at_the_first() -> None:
+    text = dense_with("      description: base\n      mask_mode: topk\n      block_size: {m: 64}\n")
+    assert reported(text, "PSA411") == [(9, 7, "`mask_mode`, `block_size` (2 psa keys) are ignored: the preset is dense, "
+                                         "and the runtime runs a dense preset as full attention without reading its psa keys",
+                                         "remove them, or make the preset `type: psa`")]
+    assert [d.severity.value for d in check_text(text) if d.code == "PSA411"] == ["warning"]
+
+
+def test_one_psa_key_in_a_dense_preset() -> None:
+    assert reported(dense_with("      warmup_steps: 5\n", dense="Dense"), "PSA411") == [
+        (8, 7, "`warmup_steps` is ignored: the preset is dense, and the runtime runs a dense preset as full attention "
+               "without reading its psa keys", "remove it, or make the preset `type: psa`")]
+
+
+def test_values_a_dense_preset_never_reads_are_not_errors() -> None:
+    # null, float block sizes, non-integer level keys, wrong types: all crash a psa preset, none a dense one
+    keys = ("      mask_ratios: {true: [0, 1], 3: x}\n      block_size: {m: 128.0, n: null}\n"
+            "      warmup_steps: null\n      tile_size: nope\n")
+    found = [(d.code, d.line) for d in check_text(dense_with(keys))]
+    assert found == [("PSA411", 8)]
+
+
+def test_a_dense_preset_still_reports_its_own_keys() -> None:
+    text = dense_with("      description: null\n      mask_mode: topk\n      descripton: x\n")
+    assert sorted(d.code for d in check_text(text)) == ["PSA101", "PSA107", "PSA411"]
+
+
+def test_psa_keys_of_a_psa_preset_are_no_warning() -> None:
+    assert reported(render(), "PSA411") == [] and reported(render(psa="PSA"), "PSA411") == []

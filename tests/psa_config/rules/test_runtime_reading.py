@@ -64,7 +64,8 @@ CASES: dict[str, tuple[tuple[str, str], set[str], str]] = {
     "use_sim_mask missing, new kernel": (("      use_sim_mask: false\n", ""), {"PSA103"}, "refuses at setup"),
     "mask_mode missing": (("      mask_mode: thresholdbound\n", ""), {"PSA103"}, "thresholdbound"),
     # messages: a psa key on a dense preset, type names, fixes
-    "psa key on dense preset": (('      description: "Dense baseline."', '      description: "Dense baseline."\n      mask_mode: topk'), {"PSA101"}, "only valid in a psa preset"),
+    "psa key on dense preset": (('      description: "Dense baseline."', '      description: "Dense baseline."\n      mask_mode: topk'), {"PSA411"}, "`mask_mode` is ignored: the preset is dense"),
+    "typo on dense preset": (('      description: "Dense baseline."', '      descripton: "Dense baseline."'), {"PSA101"}, "did you mean `description`?"),
     "quoted non-number": (("warmup_steps: 15", "warmup_steps: zero"), {"PSA102"}, "must be an integer"),
     "quoted block size": (("        m: 128", '        m: "128"'), {"PSA102"}, "must be an integer"),
 }
