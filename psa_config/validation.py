@@ -10,7 +10,7 @@ from pydantic_core import ValidationError
 
 from psa_config.core_schema import fields_of, preset_kind, psa_only_fields, validator
 from psa_config.diagnostics import Diagnostic
-from psa_config.model_constants import BLOCK_SIZES
+from psa_config.model_constants import BLOCK_SIZES, LEVELS
 from psa_config.rules.registry import make_diagnostic
 from psa_config.runtime_notes import (
     FIELD_TYPES,
@@ -169,16 +169,25 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 def _bad_key(source: SourceDocument, loc: tuple[Any, ...], error: dict[str, Any]) -> Diagnostic:
     if len(loc) >= 2 and loc[-2] == "mask_ratios":
-        key = loc[-1]
-        if isinstance(key, str) and key.strip() in ("0", "1", "2", "4", "8"):
-            message = f"the level key {key!r} is a string; levels are integers (the runtime converts, YAML 1.2 tools do not)"
-            fix = f"write `{key.strip()}:` without quotes"
-        else:
-            message = f"`{key!r}` is not a pyramid level; levels are 1, 2, 4, 8 (pooling) and 0 (skip)"
-            fix = None
+        message, fix = _level_key_problem(loc[-1])
         return make_diagnostic("invalid-level-key", source.path, source.key_span(loc), message, fix=fix, data_path=loc)
     return make_diagnostic("wrong-type", source.path, source.key_span(loc),
                            f"key `{loc[-1]!r}` must be a string", data_path=loc)
+
+
+def _level_key_problem(key: Any) -> tuple[str, str | None]:
+    """What is wrong with a level key that is not an int, as the runtime reads it (``int(key)``)."""
+    if not isinstance(key, str):
+        return f"`{key!r}` is not a pyramid level; levels are 1, 2, 4, 8 (pooling) and 0 (skip)", None
+    try:
+        level = int(key)
+    except ValueError:
+        return (f"the level key {key!r} is a string the runtime cannot read as a level: int({key!r}) fails when it "
+                "loads the preset (ValueError); levels are 1, 2, 4, 8 (pooling) and 0 (skip)"), None
+    if level not in LEVELS:
+        return f"the level key {key!r} is a string, and {level} is not a pyramid level; levels are 1, 2, 4, 8 and 0", None
+    return (f"the level key {key!r} is a string; the runtime reads it as int({key!r}) = {level}, YAML 1.2 tools "
+            "(editors, the JSON Schema) do not: levels are integers"), f"write the integer key `{level}:`"
 
 
 def _unknown_key(source: SourceDocument, loc: tuple[Any, ...], tag: str | None) -> Diagnostic | None:

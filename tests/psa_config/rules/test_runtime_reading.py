@@ -66,6 +66,10 @@ CASES: dict[str, tuple[tuple[str, str], set[str], str]] = {
     # messages: a psa key on a dense preset, type names, fixes
     "psa key on dense preset": (('      description: "Dense baseline."', '      description: "Dense baseline."\n      mask_mode: topk'), {"PSA411"}, "`mask_mode` is ignored: the preset is dense"),
     "typo on dense preset": (('      description: "Dense baseline."', '      descripton: "Dense baseline."'), {"PSA101"}, "did you mean `description`?"),
+    # level keys as the runtime reads them: int(key)
+    "level key quoted": (("        8: [0.6, 0.8]", '        "08": [0.6, 0.8]'), {"PSA201"}, "the runtime reads it as int('08') = 8"),
+    "level key int() refuses": (("        8: [0.6, 0.8]", '        "8e0": [0.6, 0.8]'), {"PSA201", "PSA205"}, "int('8e0') fails when it loads the preset (ValueError)"),
+    "level key int() not a level": (("        8: [0.6, 0.8]", '        "16": [0.6, 0.8]'), {"PSA201", "PSA205"}, "and 16 is not a pyramid level"),
     "quoted non-number": (("warmup_steps: 15", "warmup_steps: zero"), {"PSA102"}, "must be an integer"),
     "quoted block size": (("        m: 128", '        m: "128"'), {"PSA102"}, "must be an integer"),
 }
@@ -90,3 +94,8 @@ def test_no_message_names_a_different_type_vaguely() -> None:
     for edit, _, _ in CASES.values():
         for diagnostic in check_text(BASE.replace(*edit, 1)):
             assert "a different type" not in diagnostic.message
+
+
+def test_a_level_key_the_runtime_reads_as_a_level_gets_the_integer_as_fix() -> None:
+    text = BASE.replace("        8: [0.6, 0.8]", "        ' 8': [0.6, 0.8]", 1)
+    assert [(d.code, d.line, d.fix) for d in check_text(text)] == [("PSA201", 26, "write the integer key `8:`")]
