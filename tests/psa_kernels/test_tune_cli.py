@@ -118,3 +118,23 @@ def test_a_missing_extra_is_named_before_any_work(
     monkeypatch.setitem(sys.modules, extra, None)
     assert main(["tune", str(config), "--model", MODEL, "--max-error", "0.3", "--trials", "1", *SMALL_RUN]) == 2
     assert "pip install 'psa-config[kernels,tune]'" in capsys.readouterr().err
+
+
+def test_two_processes_share_one_sqlite_study(config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the README's "Several workers, one study" runs: concurrent tunes on one storage add up."""
+    import subprocess
+
+    storage = f"sqlite:///{tmp_path / 'shared.db'}"
+    args = [str(config), "--model", MODEL, "--max-error", "1.0", *SMALL_RUN, "--storage", storage, "--study", "shared"]
+    tune(capsys, *args, "--trials", "0")  # creates the study first, as a coordinator would
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "psa_config.cli", "tune", *args, "--trials", "2", "--json-file",
+                          str(tmp_path / f"worker{i}.json")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for i in range(2)
+    ]
+    failures = [(w.returncode, err) for w in workers for _, err in [w.communicate(timeout=600)] if w.returncode != 0]
+    assert failures == []
+    code, report = tune(capsys, *args, "--trials", "0")
+    assert code == 0 and report["trials"]["total"] == 4 and report["trials"]["measured"] == 4
+    own = [json.loads((tmp_path / f"worker{i}.json").read_text(encoding="utf-8"))["trials"]["this_run"] for i in range(2)]
+    assert own == [2, 2]
