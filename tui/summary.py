@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from psa_config.core_schema import psa_only_fields
 from psa_tui.session import Session
 
 
@@ -23,12 +24,20 @@ def model_lines(session: Session, model: str) -> list[str]:
 
 
 def dense_lines(preset: dict[str, Any]) -> list[str]:
-    return [
+    lines = [
         f"type         {escape(str(preset.get('type', '(missing)')))}",
         f"description  {escape(str(preset.get('description', '')))}",
         "",
         "A dense preset is full attention: it has no other fields.",
     ]
+    ignored = [str(key) for key in preset if key in psa_only_fields()]
+    if ignored:
+        lines += [
+            "",
+            f"[yellow]It still carries psa keys the runtime ignores (PSA411): {escape(', '.join(ignored))}.[/]",
+            "[dim]They are kept in the file; write `type: psa` to run them.[/]",
+        ]
+    return lines
 
 
 def malformed_lines(session: Session) -> list[str]:
