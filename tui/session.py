@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from psa_config import check_text
+from psa_config.checker import check_document_text
 from psa_config.diagnostics import Diagnostic
 from psa_config.errors import UnreadableInputError
 from psa_config.files import read_text_file
-from psa_config import runtime_yaml
+from psa_config.source_document import SourceDocument
 
 if TYPE_CHECKING:
     from psa_config.edit import Document, SaveResult
@@ -66,8 +64,8 @@ class Session:
 
     def refresh(self) -> None:
         """Re-check the current text; keep the last readable data if it no longer parses."""
-        self.diagnostics = check_text(self.text, str(self.path))
-        parsed = parse_lenient(self.text)
+        source, self.diagnostics = check_document_text(self.text, str(self.path))
+        parsed = readable_mapping(source)
         self.readable = parsed is not None
         if parsed is not None:
             self.data = parsed
@@ -238,15 +236,13 @@ def read_text(path: Path) -> str:
     return read_text_file(path, keep_bom=True)
 
 
-def parse_lenient(text: str) -> dict[str, Any] | None:
-    """The file as the runtime reads it (PyYAML), or None when it is not a YAML mapping."""
-    try:
-        data = runtime_yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
-    if data is None:
-        return {}
-    return data if isinstance(data, dict) else None
+def readable_mapping(source: SourceDocument) -> dict[str, Any] | None:
+    """The file as the runtime reads it (the checker's own reading, not a second parse), or None when it is
+    not a YAML mapping."""
+    if source.data is None:
+        empty = any(d.name == "empty-document" for d in source.diagnostics)
+        return {} if empty else None  # a file with no document yet is an empty mapping to fill
+    return source.data if source.readable and isinstance(source.data, dict) else None
 
 
 def _mtime(path: Path) -> int | None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from psa_config.errors import UnreadableInputError
-from psa_tui.session import Session, parse_lenient
+from psa_config.checker import check_document_text
+from psa_tui.session import Session, readable_mapping
 
 
 def test_open_reads_structure(config_path: Path) -> None:
@@ -83,8 +84,13 @@ def test_unreadable_input_is_a_clear_error(tmp_path: Path, make, message: str) -
         Session.open(make(tmp_path))
 
 
-def test_parse_lenient() -> None:
-    assert parse_lenient("a: 1") == {"a": 1}
-    assert parse_lenient("") == {}
-    assert parse_lenient("- 1") is None
-    assert parse_lenient("a: [") is None
+def test_readable_mapping_is_the_checkers_reading() -> None:
+    def mapping(text: str) -> dict | None:  # type: ignore[type-arg]
+        return readable_mapping(check_document_text(text, "x.yaml")[0])
+
+    assert mapping("a: 1") == {"a": 1}
+    assert mapping("a: &x 2\nb: *x\n") == {"a": 2, "b": 2}
+    assert mapping("") == {} and mapping("# only a comment\n") == {}
+    assert mapping("- 1") is None
+    assert mapping("a: [") is None
+    assert mapping("a: !!python/tuple [1]") is None  # the runtime's safe_load refuses it
