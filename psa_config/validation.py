@@ -18,6 +18,7 @@ from psa_config.runtime_notes import (
     describe,
     enum_effect,
     runtime_note,
+    value_at,
     type_fix,
 )
 from psa_config.source import SourceDocument
@@ -85,9 +86,18 @@ def _non_integer_level_keys(source: SourceDocument) -> Iterator[Diagnostic]:
                 loc = (model, "attention_configs", name, "mask_ratios", key)
                 yield make_diagnostic(
                     "invalid-level-key", source.path, source.key_span(loc),
-                    f"the level key `{key!r}` is a {type(key).__name__}; levels are the integers 1, 2, 4, 8 and 0",
+                    f"the level key `{key!r}` is a {type(key).__name__}{_runtime_int(key)}; levels are the "
+                    "integers 1, 2, 4, 8 and 0",
                     fix=f"write `{int(key)}:`" if float(key).is_integer() else None, data_path=loc,
                 )
+
+
+def _runtime_int(key: bool | float) -> str:
+    """What the runtime's ``int(key)`` makes of a non-integer level key, as a clause."""
+    try:
+        return f"; the runtime reads it as int({key!r}) = {int(key)}"
+    except (ValueError, OverflowError) as exc:
+        return f"; the runtime's int({key!r}) fails when it loads the preset ({type(exc).__name__})"
 
 
 def _psa_presets(data: dict[Any, Any]) -> Iterator[tuple[Any, Any, dict[Any, Any]]]:
@@ -167,18 +177,32 @@ def _field(loc: tuple[Any, ...]) -> str:
     return str(loc[-1]) if loc else "the file"
 
 
-def _bad_key(source: SourceDocument, loc: tuple[Any, ...], error: dict[str, Any]) -> Diagnostic:
+def _bad_key(source: SourceDocument, loc: tuple[Any, ...], error: dict[str, Any]) -> Diagnostic | None:
     if len(loc) >= 2 and loc[-2] == "mask_ratios":
+        loc = (*loc[:-1], _written_key(source.data, loc))
+        if isinstance(loc[-1], (bool, float)):
+            return None  # the non-integer level key check says what the runtime's int() makes of it
         message, fix = _level_key_problem(loc[-1])
         return make_diagnostic("invalid-level-key", source.path, source.key_span(loc), message, fix=fix, data_path=loc)
     return make_diagnostic("wrong-type", source.path, source.key_span(loc),
                            f"key `{loc[-1]!r}` must be a string", data_path=loc)
 
 
+def _written_key(data: Any, loc: tuple[Any, ...]) -> Any:
+    """The key as the file holds it: pydantic's error location turns a mapping key into its ``str``."""
+    parent = value_at(data, loc[:-1])
+    if not isinstance(parent, dict) or loc[-1] in parent:
+        return loc[-1]
+    return next((key for key in parent if loc[-1] in (str(key), repr(key)) and not isinstance(key, str)), loc[-1])
+
+
 def _level_key_problem(key: Any) -> tuple[str, str | None]:
     """What is wrong with a level key that is not an int, as the runtime reads it (``int(key)``)."""
-    if not isinstance(key, str):
+    if isinstance(key, int):
         return f"`{key!r}` is not a pyramid level; levels are 1, 2, 4, 8 (pooling) and 0 (skip)", None
+    if not isinstance(key, str):
+        return (f"the level key `{key!r}` is a {type(key).__name__}: the runtime's int() fails on it when it loads "
+                "the preset (TypeError); levels are 1, 2, 4, 8 (pooling) and 0 (skip)"), None
     try:
         level = int(key)
     except ValueError:

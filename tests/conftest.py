@@ -4,7 +4,7 @@
   every run; examples that fail are printed with a reproduction blob. Derandomized, so CI runs the
   same examples every time: a rare example that fails shows up in ``soak``, not as a flaky CI run.
 - ``soak`` (dev/soak.sh): ten times ``ci``'s budget on fresh random examples each run, to hunt for
-  rare failures before CI could meet them.
+  rare failures before CI could meet them (tests that pin ``max_examples`` keep their number).
 - ``dev`` (the default): a quick pass while editing.
 
 Tests that need more than the profile's budget ask for a multiple of it

@@ -16,9 +16,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Tree
 
+from psa_config.core_schema import preset_kind
+from psa_config.errors import PsaConfigError
 from psa_tui import dryrun
 from psa_tui import screens
-from psa_config.errors import PsaConfigError
 
 from psa_tui.session import Session
 from psa_tui.structure import StructureActions
@@ -74,7 +75,7 @@ class PsaConfigApp(StructureActions, App[int]):
         self.sub_title = str(self.session.path)
         first = self._first_target()
         if first is not None:
-            psa = first.preset is not None and self.session.preset(first.model, first.preset).get("type") == "psa"
+            psa = first.preset is not None and preset_kind(self.session.preset(first.model, first.preset)) == "psa"
             self.query_one(PresetForm).show_pending(_title(first) + (" (psa)" if psa else ""))
         self._show_session(first)
         self.query_one(ConfigTree).focus()
@@ -161,7 +162,7 @@ class PsaConfigApp(StructureActions, App[int]):
             return
         preset = self.session.preset(target.model, target.preset)
         title = _title(target)
-        if preset.get("type") == "psa":
+        if preset_kind(preset) == "psa":  # as the runtime runs it: `PSA` and a missing type are psa too
             await form.show_psa(title, preset)
         else:
             await form.show_text(title, dense_lines(preset))

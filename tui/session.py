@@ -240,8 +240,8 @@ def readable_mapping(source: SourceDocument) -> dict[str, Any] | None:
     """The file as the runtime reads it (the checker's own reading, not a second parse), or None when it is
     not a YAML mapping."""
     if source.data is None:
-        empty = any(d.name == "empty-document" for d in source.diagnostics)
-        return {} if empty else None  # a file with no document yet is an empty mapping to fill
+        empty = source.readable or any(d.name == "empty-document" for d in source.diagnostics)
+        return {} if empty else None  # a file with no document yet (or `---`, `~`) is an empty mapping to fill
     return source.data if source.readable and isinstance(source.data, dict) else None
 
 

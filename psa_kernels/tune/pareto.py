@@ -57,20 +57,21 @@ def point_of(number: int, attrs: dict[str, Any]) -> Point | None:
 
 def pareto_front(points: list[Point], objective: str, metric: str, max_error: float) -> Front:
     """Non-dominated feasible points: no other feasible point is at least as good on both and better on one."""
-    feasible = [p for p in points if p.worst(metric) <= max_error]
+    def rank(p: Point) -> tuple[float, float, int]:
+        return -p.score(objective), p.worst(metric), p.number
 
     def dominates(a: Point, b: Point) -> bool:
         better_or_equal = a.score(objective) >= b.score(objective) and a.worst(metric) <= b.worst(metric)
         return better_or_equal and (a.score(objective) > b.score(objective) or a.worst(metric) < b.worst(metric))
 
-    front = [p for p in feasible if not any(dominates(o, p) for o in feasible)]
-    front = _distinct(sorted(front, key=lambda p: (-p.score(objective), p.worst(metric), p.number)))
+    shown = _one_per_candidate(sorted((p for p in points if p.worst(metric) <= max_error), key=rank))
+    front = [p for p in shown if not any(dominates(o, p) for o in shown)]
     return Front(points, front, front[0] if front else None, objective, metric, max_error)
 
 
-def _distinct(ranked: list[Point]) -> list[Point]:
-    """One point per candidate: a preset the sampler tried twice shows once, with its best-ranked measurement
-    (keeping an earlier, worse one would hide the point that dominates others, or the best one)."""
+def _one_per_candidate(ranked: list[Point]) -> list[Point]:
+    """A preset the sampler tried twice counts once, with its best-ranked feasible trial, before dominance is
+    decided: a trial that is then hidden can neither stand on the front nor push another preset off it."""
     seen: set[Candidate] = set()
     kept = []
     for point in ranked:

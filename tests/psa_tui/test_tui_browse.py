@@ -243,3 +243,21 @@ async def test_malformed_yaml_opens_with_its_diagnostic(tmp_path: Path) -> None:
         await pilot.press("n", "ctrl+s")
         await pilot.pause()
         assert type(app.screen).__name__ == "Screen" and app.is_running
+
+
+async def test_a_preset_the_runtime_runs_as_psa_shows_the_psa_form(config_path: Path) -> None:
+    """`type: PSA` and a missing `type` run as psa (the runtime lower-cases it and defaults to psa)."""
+    text = config_path.read_text(encoding="utf-8")
+    start = text.index("  attention_configs:", text.index("Wan2.1_1.3b:"))
+    topk = text.index("    psa_topk:\n      type: psa\n", start)
+    text = text[:topk] + text[topk:].replace("      type: psa\n", "      type: PSA\n", 1)
+    balanced = text.index("    psa_balanced:\n      type: psa\n", start)
+    text = text[:balanced] + text[balanced:].replace("      type: psa\n", "", 1)
+    config_path.write_text(text, encoding="utf-8")
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for preset in ("psa_topk", "psa_balanced"):
+            await select(app, pilot, Target("Wan2.1_1.3b", preset))
+            form = app.query_one(PresetForm)
+            assert form.border_title == f"Wan2.1_1.3b / {preset} (psa)"
+            assert form.query_one("#psa-page").display and "PSA411" not in str(form.query_one("#text-page").render())

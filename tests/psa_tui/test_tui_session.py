@@ -91,6 +91,7 @@ def test_readable_mapping_is_the_checkers_reading() -> None:
     assert mapping("a: 1") == {"a": 1}
     assert mapping("a: &x 2\nb: *x\n") == {"a": 2, "b": 2}
     assert mapping("") == {} and mapping("# only a comment\n") == {}
+    assert mapping("---\n") == {} and mapping("~\n") == {} and mapping("null\n") == {}
     assert mapping("- 1") is None
     assert mapping("a: [") is None
     assert mapping("a: !!python/tuple [1]") is None  # the runtime's safe_load refuses it

@@ -99,3 +99,18 @@ def test_no_message_names_a_different_type_vaguely() -> None:
 def test_a_level_key_the_runtime_reads_as_a_level_gets_the_integer_as_fix() -> None:
     text = BASE.replace("        8: [0.6, 0.8]", "        ' 8': [0.6, 0.8]", 1)
     assert [(d.code, d.line, d.fix) for d in check_text(text)] == [("PSA201", 26, "write the integer key `8:`")]
+
+
+def test_non_integer_level_keys_are_reported_once_at_the_key_as_the_runtime_reads_them() -> None:
+    def level_keys(key: str) -> list[tuple[int, int, str]]:
+        text = BASE.replace("        8: [0.6, 0.8]", f"        {key}: [0.6, 0.8]", 1)
+        return [(d.line, d.column, d.message) for d in check_text(text) if d.code == "PSA201"]
+
+    levels = "levels are the integers 1, 2, 4, 8 and 0"
+    assert level_keys("1.5") == [(26, 9, f"the level key `1.5` is a float; the runtime reads it as int(1.5) = 1; {levels}")]
+    assert level_keys(".inf") == [
+        (26, 9, f"the level key `inf` is a float; the runtime's int(inf) fails when it loads the preset (OverflowError); {levels}")]
+    assert level_keys("2001-01-01") == [
+        (26, 9, "the level key `datetime.date(2001, 1, 1)` is a date: the runtime's int() fails on it when it loads the "
+                "preset (TypeError); levels are 1, 2, 4, 8 (pooling) and 0 (skip)")]
+    assert level_keys("16") == [(26, 9, "`16` is not a pyramid level; levels are 1, 2, 4, 8 (pooling) and 0 (skip)")]
