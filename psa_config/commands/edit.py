@@ -159,7 +159,9 @@ def _dry_run(prog: str, edited: Document, text: str, *, force: bool) -> int:
     from psa_config.edit import unified_diff, validate
 
     sys.stdout.write(unified_diff(text, edited.text, edited.path, regions=edited.regions))
-    fresh = validate(edited, text).new_errors
+    result = validate(edited, text)
+    _report_new_warnings(prog, result.new_warnings, written=False)
+    fresh = result.new_errors
     if fresh:
         _report(fresh)
         verdict = "would be written anyway (--force)" if force else "would be refused"
@@ -195,7 +197,17 @@ def _write(prog: str, edited: Document, text: str, args: argparse.Namespace) -> 
         print(f"{prog}: written with {len(result.new_errors)} new error(s) (--force)", file=sys.stderr)
     lines = ", ".join(_span(r) for r in changed_lines(text, edited.text, edited.regions)[1] if len(r)) or "removed"
     print(f"{prog}: wrote {edited.path} (lines {lines})", file=sys.stderr)
+    _report_new_warnings(prog, result.new_warnings, written=True)
     return EXIT_OK
+
+
+def _report_new_warnings(prog: str, warnings: list[Diagnostic], *, written: bool) -> None:
+    """Warnings never block a write, but one the edit brings in is worth knowing about."""
+    if warnings:
+        _report(warnings)
+        what = "added" if written else "would add"
+        where = "" if written else " (positions in the edited text)"
+        print(f"{prog}: the edit {what} {len(warnings)} warning(s){where}", file=sys.stderr)
 
 
 def _span(lines: range) -> str:

@@ -23,7 +23,7 @@ import stat
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from psa_config.diagnostics import Diagnostic
@@ -52,6 +52,8 @@ class SaveResult:
     written: bool
     diagnostics: list[Diagnostic]
     new_errors: list[Diagnostic]
+    new_warnings: list[Diagnostic] = field(default_factory=list)
+    """Warnings the edit adds (reported, never blocking: ``psa-config set`` prints them after writing)."""
 
 
 @dataclass(frozen=True)
@@ -81,12 +83,27 @@ def error_key(d: Diagnostic) -> tuple[str | None, ...]:
 
 def new_errors(before: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]:
     """Errors in ``after`` beyond those ``before`` had (counted per model, compared without positions)."""
-    budget = Counter(error_key(d) for d in before if d.is_error)
+    return _added(before, after, errors=True)
+
+
+def new_warnings(before: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]:
+    """Warnings in ``after`` beyond those ``before`` had, by code, model and field: a warning whose message
+    only quotes a new value (``warmup_steps is 70``) is the same warning."""
+    return _added(before, after, errors=False)
+
+
+def _warning_key(d: Diagnostic) -> tuple[str | None, ...]:
+    return (d.code, d.model, d.field)
+
+
+def _added(before: list[Diagnostic], after: list[Diagnostic], *, errors: bool) -> list[Diagnostic]:
+    identity = error_key if errors else _warning_key
+    budget = Counter(identity(d) for d in before if d.is_error == errors)
     fresh = []
     for diagnostic in after:
-        if not diagnostic.is_error:
+        if diagnostic.is_error != errors:
             continue
-        key = error_key(diagnostic)
+        key = identity(diagnostic)
         if budget[key] > 0:
             budget[key] -= 1
         else:
@@ -95,13 +112,14 @@ def new_errors(before: list[Diagnostic], after: list[Diagnostic]) -> list[Diagno
 
 
 def validate(doc: Document, original_text: str) -> SaveResult:
-    """Check the edited text; ``new_errors`` are those the original did not have."""
+    """Check the edited text; ``new_errors`` and ``new_warnings`` are those the original did not have."""
     from psa_config import check_text
 
     after = check_text(doc.text, doc.path)
-    if doc.text == original_text or not any(d.is_error for d in after):
-        return SaveResult(False, after, [])  # no errors: none can be new (the original is not checked)
-    return SaveResult(False, after, new_errors(check_text(original_text, doc.path), after))
+    if doc.text == original_text or not after:
+        return SaveResult(False, after, [])  # nothing reported: nothing can be new (the original is not checked)
+    before = check_text(original_text, doc.path)
+    return SaveResult(False, after, new_errors(before, after), new_warnings(before, after))
 
 
 # ---- saving --------------------------------------------------------------------------------------
@@ -140,7 +158,7 @@ def save(
         _refuse_unsafe(status, target, str(path), force=force, break_links=break_links)
         _remove_stale_temps(target)
         _replace(target, doc.text.encode("utf-8"), status, snapshot, str(path), step)
-    return SaveResult(True, result.diagnostics, result.new_errors)
+    return SaveResult(True, result.diagnostics, result.new_errors, result.new_warnings)
 
 
 @contextlib.contextmanager

@@ -130,3 +130,19 @@ def test_summary_names_the_written_lines(config: Path, capsys: pytest.CaptureFix
     assert main(["set", str(config), MODEL, "psa_topk", "warmup_steps=5", "enable_logging=true"]) == 0
     err = capsys.readouterr().err
     assert "(lines 59, 62)" in err
+
+
+def test_a_write_reports_the_warnings_it_adds_and_only_those(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["set", str(config), MODEL, "psa_topk", "type=dense"]) == 0
+    err = capsys.readouterr().err
+    assert presets(config)["psa_topk"]["type"] == "dense"
+    assert err.count("PSA411") == 1 and "PSA401" not in err and "PSA402" not in err
+    assert err.rstrip().endswith("psa-config set: the edit added 1 warning(s)")
+    assert main(["set", str(config), MODEL, "psa_topk", "type=psa"]) == 0  # takes the warning away: nothing to say
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_a_dry_run_reports_the_warnings_the_edit_would_add(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["set", str(config), MODEL, "psa_topk", "warmup_steps=60", "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    assert "PSA409" in err and "the edit would add 1 warning(s) (positions in the edited text)" in err

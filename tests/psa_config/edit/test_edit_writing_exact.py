@@ -76,6 +76,27 @@ def test_new_errors_are_counted_per_key_and_ignore_warnings_and_positions() -> N
     assert writing.new_errors([a1, a2, a3], []) == []
 
 
+def test_new_warnings_are_counted_like_errors_and_ignore_errors() -> None:
+    w1, w2 = (diagnostic("PSA4", "odd", line=n, severity=Severity.WARNING) for n in (1, 5))
+    error = diagnostic("PSA1", "bad")
+    assert writing.new_warnings([w1], [w2]) == []  # the same warning, moved
+    assert writing.new_warnings([w1], [w1, error, w2]) == [w2]
+    assert writing.new_warnings([error], [error]) == [] and writing.new_warnings([], [error]) == []
+    requoted = diagnostic("PSA4", "odd, with another value", line=9, severity=Severity.WARNING)
+    assert writing.new_warnings([w1], [requoted]) == []  # same code, model and field
+    assert writing.new_warnings([w1], [diagnostic("PSA4", "odd", field="f", severity=Severity.WARNING)]) != []
+
+
+def test_validate_reports_the_warnings_an_edit_adds(config: Path) -> None:
+    text = read_text(config)
+    slow = Document.from_text(text, "c.yaml").set_value(MODEL, "psa_topk", "warmup_steps", 60)
+    result = validate(slow, text)
+    assert [d.code for d in result.new_warnings] == ["PSA409"] and result.new_errors == []
+    slower = Document.from_text(slow.text, "c.yaml").set_value(MODEL, "psa_topk", "warmup_steps", 70)
+    assert [d.code for d in validate(slower, slow.text).diagnostics] == ["PSA409"]
+    assert validate(slower, slow.text).new_warnings == []  # the file had it already
+
+
 def test_validate_checks_the_edited_text_under_the_documents_path(config: Path) -> None:
     text = read_text(config)
     bad = Document.from_text(text, "shown/c.yaml").set_value(MODEL, "psa_topk", "block_size.n", 48)
