@@ -286,7 +286,9 @@ class PsaConfigApp(StructureActions, App[int]):
             if choice in ("save", "force"):
                 self._save(force=choice == "force")
 
-        screen = screens.DiffScreen(self.session.diff(), self.session.new_errors(), self.session.changed_line_count())
+        pending = self.session.pending_check()
+        screen = screens.DiffScreen(self.session.diff(), pending.new_errors, self.session.changed_line_count(),
+                                    pending.new_warnings)
         self.push_screen(screen, done)
 
     def _save(self, force: bool) -> None:

@@ -189,11 +189,11 @@ class Session:
         before, after = changed_lines(self.saved_text, self.text)
         return sum(max(len(old), len(new)) for old, new in zip(before, after))
 
-    def new_errors(self) -> list[Diagnostic]:
-        """Errors the current text has that the saved one did not (saving them needs force)."""
+    def pending_check(self) -> SaveResult:
+        """What saving would find: the errors (saving them needs force) and warnings the unsaved edits add."""
         from psa_config.edit import Document, validate
 
-        return validate(Document.from_text(self.text, str(self.path)), self.saved_text).new_errors
+        return validate(Document.from_text(self.text, str(self.path)), self.saved_text)
 
     def changed_on_disk(self) -> bool:
         """True when the file no longer holds the text this session read or saved."""

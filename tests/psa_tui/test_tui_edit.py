@@ -158,6 +158,22 @@ async def test_save_shows_diff_then_writes(config_path: Path) -> None:
         assert psa_config.load(config_path).preset("Wan2.1_1.3b", "psa_topk").warmup_steps == 9
 
 
+async def test_save_lists_the_warnings_the_edits_add_and_saves_without_force(config_path: Path) -> None:
+    app = PsaConfigApp(config_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(app, pilot, TOPK)
+        await type_into(app, pilot, "field-warmup-steps", "60")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "DiffScreen"
+        assert [d.code for d in screen.new_warnings] == ["PSA409"]  # type: ignore[attr-defined]
+        assert screen.summary() == "Save these changes? 1 line changed; it adds 1 warning(s)"  # type: ignore[attr-defined]
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert config_path.read_text() == app.session.text and not app.session.dirty
+
+
 async def test_save_with_new_errors_needs_force(config_path: Path) -> None:
     app = PsaConfigApp(config_path)
     before = config_path.read_text()

@@ -235,10 +235,11 @@ async def test_a_malformed_file_shows_its_errors_and_reloads_when_fixed(tmp_path
 
 async def test_save_is_refused_by_the_engine_unless_forced(config_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Even when the dialog is told of no new errors, a plain save must not write them (issue #14)."""
+    from psa_config.edit import SaveResult
     from psa_tui.session import Session
 
     before = config_path.read_text()
-    monkeypatch.setattr(Session, "new_errors", lambda self: [])
+    monkeypatch.setattr(Session, "pending_check", lambda self: SaveResult(False, [], []))
     app = PsaConfigApp(config_path)
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await select(app, pilot, TOPK)

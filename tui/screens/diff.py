@@ -21,10 +21,12 @@ class DiffScreen(ModalScreen[str]):
         Binding("escape,n", "choose('cancel')", "Cancel"),
     ]
 
-    def __init__(self, diff: str, new_errors: list[Diagnostic], changed_lines: int) -> None:
+    def __init__(self, diff: str, new_errors: list[Diagnostic], changed_lines: int,
+                 new_warnings: list[Diagnostic] | None = None) -> None:
         super().__init__()
         self.diff = diff
         self.new_errors = new_errors
+        self.new_warnings = new_warnings or []
         self.changed_lines = changed_lines
 
     @property
@@ -39,6 +41,11 @@ class DiffScreen(ModalScreen[str]):
                     yield Label("New errors (lines of the text after these changes):", classes="error-line")
                 for d in self.new_errors:
                     yield Label(f"[red]line {d.line}:{d.column} {escape(d.code)}[/] {escape(d.message)}", classes="error-line")
+                if self.new_warnings:
+                    yield Label("New warnings (they do not block saving):", classes="error-line")
+                for d in self.new_warnings:
+                    yield Label(f"[yellow]line {d.line}:{d.column} {escape(d.code)}[/] {escape(d.message)}",
+                                classes="error-line")
                 yield Static(colour_diff(self.diff or "(no changes)"), id="diff-text")
             with Horizontal(classes="buttons"):
                 if self.errors:
@@ -54,7 +61,8 @@ class DiffScreen(ModalScreen[str]):
         count = self.changed_lines
         changed = f"{count} line{'s' if count != 1 else ''} changed"
         verdict = f"; it adds {self.errors} error(s): saving needs force" if self.errors else ""
-        return f"Save these changes? {changed}{verdict}"
+        warned = f"; it adds {len(self.new_warnings)} warning(s)" if self.new_warnings else ""
+        return f"Save these changes? {changed}{verdict}{warned}"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "cancel")
