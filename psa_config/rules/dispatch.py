@@ -55,7 +55,7 @@ returns before it reads any other key, so `mask_ratios`, `block_size`,
 `warmup_steps` and every other psa key there are ignored, whatever their
 values (even null or a wrong type). That is often deliberate (a psa preset
 switched to dense for a baseline run), so it is a warning: the preset runs
-dense, as its `type` says, but what it reads as a sparse configuration has no
+dense, as its `type` says, but the sparse settings written there have no
 effect. One warning per preset, at its first psa key, names them all. Keys
 that are neither dense nor psa keys (typos) are unknown keys (PSA101).
 """,
