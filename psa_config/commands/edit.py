@@ -192,12 +192,12 @@ def _write(prog: str, edited: Document, text: str, args: argparse.Namespace) -> 
     except Interrupted:
         print(f"{prog}: interrupted; {edited.path} was not written", file=sys.stderr)
         return 143
+    _report_new_warnings(prog, result.new_warnings, written=True)
     if result.new_errors:
         _report(result.new_errors)
         print(f"{prog}: written with {len(result.new_errors)} new error(s) (--force)", file=sys.stderr)
     lines = ", ".join(_span(r) for r in changed_lines(text, edited.text, edited.regions)[1] if len(r)) or "removed"
     print(f"{prog}: wrote {edited.path} (lines {lines})", file=sys.stderr)
-    _report_new_warnings(prog, result.new_warnings, written=True)
     return EXIT_OK
 
 

@@ -21,12 +21,12 @@ import secrets
 import signal
 import stat
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from psa_config.diagnostics import Diagnostic
+from psa_config.edit.added import added, places_of
 from psa_config.edit.document import Document
 from psa_config.edit.errors import EditError, FileChangedError, RefusedError
 from psa_config.files import read_text_file
@@ -35,7 +35,6 @@ TEMP_MARK = ".psa-config-edit-"
 """Temp files are named ``.<file>.psa-config-edit-<pid>-<random>.tmp``: hidden, never ``*.yaml``."""
 _TEMP_NAME = re.compile(r"\.(?P<name>.+)\.psa-config-edit-(?P<pid>\d+)-[0-9a-f]+\.tmp")
 LOCK_WAIT_SECONDS = 10.0
-_LINE_NUMBER = re.compile(r"\b(lines?) \d+(?:(?:, | and |-)\d+)*")
 
 Step = Callable[[str], None]
 """Called between the steps of :func:`save` (``"locked"``, ``"temp-written"``, ``"verified"``): a test hook."""
@@ -72,54 +71,19 @@ def read_text(path: str | os.PathLike[str]) -> str:
     return read_text_file(path, keep_bom=True)
 
 
-# ---- errors the edit adds ------------------------------------------------------------------------
-
-
-def error_key(d: Diagnostic) -> tuple[str | None, ...]:
-    """Identity of an error that survives line shifts and preset renames: line numbers inside
-    messages (PSA002's "first at line N") are left out."""
-    return (d.code, d.model, d.field, _LINE_NUMBER.sub(r"\1 N", d.message))
-
-
-def new_errors(before: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]:
-    """Errors in ``after`` beyond those ``before`` had (counted per model, compared without positions)."""
-    return _added(before, after, errors=True)
-
-
-def new_warnings(before: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]:
-    """Warnings in ``after`` beyond those ``before`` had, by code, model and field: a warning whose message
-    only quotes a new value (``warmup_steps is 70``) is the same warning."""
-    return _added(before, after, errors=False)
-
-
-def _warning_key(d: Diagnostic) -> tuple[str | None, ...]:
-    return (d.code, d.model, d.field)
-
-
-def _added(before: list[Diagnostic], after: list[Diagnostic], *, errors: bool) -> list[Diagnostic]:
-    identity = error_key if errors else _warning_key
-    budget = Counter(identity(d) for d in before if d.is_error == errors)
-    fresh = []
-    for diagnostic in after:
-        if diagnostic.is_error != errors:
-            continue
-        key = identity(diagnostic)
-        if budget[key] > 0:
-            budget[key] -= 1
-        else:
-            fresh.append(diagnostic)
-    return fresh
+# ---- what the edit adds ------------------------------------------------------------------------
 
 
 def validate(doc: Document, original_text: str) -> SaveResult:
     """Check the edited text; ``new_errors`` and ``new_warnings`` are those the original did not have."""
-    from psa_config import check_text
+    from psa_config.checker import check_document_text
 
-    after = check_text(doc.text, doc.path)
+    edited, after = check_document_text(doc.text, doc.path)
     if doc.text == original_text or not after:
         return SaveResult(False, after, [])  # nothing reported: nothing can be new (the original is not checked)
-    before = check_text(original_text, doc.path)
-    return SaveResult(False, after, new_errors(before, after), new_warnings(before, after))
+    original, before = check_document_text(original_text, doc.path)
+    places = {"before_places": places_of(original.data), "after_places": places_of(edited.data)}
+    return SaveResult(False, after, added(before, after, errors=True, **places), added(before, after, errors=False, **places))
 
 
 # ---- saving --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from psa_config.diagnostics import Diagnostic
 from psa_config.edit import Document
-from psa_config.edit.writing import new_errors
+from psa_config.edit.added import new_errors
 from psa_config.model import ModelSection
 from psa_kernels.tune.space import Candidate
 

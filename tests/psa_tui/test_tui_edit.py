@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.widgets import Button, Input, Select, Switch
 
 import psa_config
+from psa_config.diagnostics import Diagnostic, Severity
 from psa_tui.app import PsaConfigApp
 from psa_tui.widgets.tree import ConfigTree, Target
 from tui_pilot_helpers import changed_lines, select, settle
@@ -316,3 +317,14 @@ async def test_refusal_line_numbers_say_which_text(config_path: Path) -> None:
         assert app._locate_words("bad value at line 12").endswith("(line numbers of the file on disk)")
         app.session.set_value(TOPK.model, TOPK.preset, "warmup_steps", 3)
         assert app._locate_words("bad value at line 12").endswith("(line numbers of the unsaved text in this editor)")
+
+
+def test_the_save_summary_names_what_the_edits_add() -> None:
+    from psa_tui.screens.diff import DiffScreen
+
+    error = Diagnostic("c.yaml", 1, 1, Severity.ERROR, "PSA1", "n", "bad", None, None, None)
+    warning = Diagnostic("c.yaml", 2, 1, Severity.WARNING, "PSA4", "n", "odd", None, None, None)
+    assert DiffScreen("", [], 2).summary() == "Save these changes? 2 lines changed"
+    assert DiffScreen("", [error], 1, [warning, warning]).summary() == (
+        "Save these changes? 1 line changed; it adds 1 error(s) and 2 warning(s): saving needs force")
+    assert DiffScreen("", [error], 1).summary() == "Save these changes? 1 line changed; it adds 1 error(s): saving needs force"

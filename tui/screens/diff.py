@@ -42,10 +42,11 @@ class DiffScreen(ModalScreen[str]):
                 for d in self.new_errors:
                     yield Label(f"[red]line {d.line}:{d.column} {escape(d.code)}[/] {escape(d.message)}", classes="error-line")
                 if self.new_warnings:
-                    yield Label("New warnings (they do not block saving):", classes="error-line")
+                    yield Label("New warnings (they do not block saving; lines of the text after these changes):",
+                                classes="warning-line")
                 for d in self.new_warnings:
-                    yield Label(f"[yellow]line {d.line}:{d.column} {escape(d.code)}[/] {escape(d.message)}",
-                                classes="error-line")
+                    yield Label(f"[b]line {d.line}:{d.column} {escape(d.code)}[/] {escape(d.message)}",
+                                classes="warning-line")
                 yield Static(colour_diff(self.diff or "(no changes)"), id="diff-text")
             with Horizontal(classes="buttons"):
                 if self.errors:
@@ -60,9 +61,10 @@ class DiffScreen(ModalScreen[str]):
     def summary(self) -> str:
         count = self.changed_lines
         changed = f"{count} line{'s' if count != 1 else ''} changed"
-        verdict = f"; it adds {self.errors} error(s): saving needs force" if self.errors else ""
-        warned = f"; it adds {len(self.new_warnings)} warning(s)" if self.new_warnings else ""
-        return f"Save these changes? {changed}{verdict}{warned}"
+        added = [f"{count} {kind}(s)" for count, kind in ((self.errors, "error"), (len(self.new_warnings), "warning"))
+                 if count]
+        verdict = f"; it adds {' and '.join(added)}" if added else ""
+        return f"Save these changes? {changed}{verdict}{': saving needs force' if self.errors else ''}"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "cancel")

@@ -137,7 +137,7 @@ def test_a_write_reports_the_warnings_it_adds_and_only_those(config: Path, capsy
     err = capsys.readouterr().err
     assert presets(config)["psa_topk"]["type"] == "dense"
     assert err.count("PSA411") == 1 and "PSA401" not in err and "PSA402" not in err
-    assert err.rstrip().endswith("psa-config set: the edit added 1 warning(s)")
+    assert "psa-config set: the edit added 1 warning(s)\npsa-config set: wrote " in err
     assert main(["set", str(config), MODEL, "psa_topk", "type=psa"]) == 0  # takes the warning away: nothing to say
     assert "warning" not in capsys.readouterr().err
 
@@ -146,3 +146,18 @@ def test_a_dry_run_reports_the_warnings_the_edit_would_add(config: Path, capsys:
     assert main(["set", str(config), MODEL, "psa_topk", "warmup_steps=60", "--dry-run"]) == 0
     err = capsys.readouterr().err
     assert "PSA409" in err and "the edit would add 1 warning(s) (positions in the edited text)" in err
+
+
+def test_renames_carry_diagnostics_over_instead_of_reporting_them(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = config.read_text(encoding="utf-8")
+    start = text.index("    psa_topk:")
+    end = text.index("      mask_mode:", start)
+    config.write_text(text[:end] + text[end:].replace("      mask_mode: topk\n", "", 1), encoding="utf-8")
+    assert main(["check", str(config)]) == 1  # PSA103: preset `psa_topk` is missing `mask_mode`
+    capsys.readouterr()
+    assert main(["rename", str(config), MODEL, "psa_topk", "psa_quota"]) == 0
+    err = capsys.readouterr().err
+    assert "not written" not in err and "warning(s)" not in err and "wrote" in err
+    assert main(["model", "rename", str(config), MODEL, "Wan2.1_14b_copy"]) == 0
+    err = capsys.readouterr().err
+    assert "warning(s)" not in err and "error(s)" not in err and "wrote" in err

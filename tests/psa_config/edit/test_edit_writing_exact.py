@@ -55,38 +55,6 @@ def test_read_text_keeps_the_byte_order_mark_and_line_breaks() -> None:
     assert read_text(crlf) == crlf.read_bytes().decode("utf-8") and "\r\n" in read_text(crlf)
 
 
-def test_error_key_leaves_line_numbers_out_of_messages() -> None:
-    key = writing.error_key(diagnostic("PSA002", "duplicate key `a` (first at line 12): kept last", field="x.y"))
-    assert key == ("PSA002", "m", "x.y", "duplicate key `a` (first at line N): kept last")
-    assert writing.error_key(diagnostic("C", "at lines 3, 5 and 17; lines 3-9")) == ("C", "m", None, "at lines N; lines N")
-    assert writing.error_key(diagnostic("C", "outline 3 stays")) == ("C", "m", None, "outline 3 stays")
-
-
-def test_new_errors_are_counted_per_key_and_ignore_warnings_and_positions() -> None:
-    a1, a2, a3 = (diagnostic("PSA1", "bad", line=n) for n in (1, 5, 9))
-    other_model = diagnostic("PSA1", "bad", model="n")
-    warning = diagnostic("PSA9", "hmm", severity=Severity.WARNING)
-    assert writing.new_errors([a1, a2], [a3, a1]) == []
-    assert writing.new_errors([a1, a2], [a1, a2, a3]) == [a3]
-    assert writing.new_errors([a1], [a2, a3]) == [a3]
-    assert writing.new_errors([a1, warning], [other_model, a2, warning]) == [other_model]
-    assert writing.new_errors([], [a1, warning]) == [a1]
-    assert writing.new_errors([warning], [warning, warning]) == []
-    assert writing.new_errors([], [warning, a1, warning, a2]) == [a1, a2]  # a warning does not end the count
-    assert writing.new_errors([a1, a2, a3], []) == []
-
-
-def test_new_warnings_are_counted_like_errors_and_ignore_errors() -> None:
-    w1, w2 = (diagnostic("PSA4", "odd", line=n, severity=Severity.WARNING) for n in (1, 5))
-    error = diagnostic("PSA1", "bad")
-    assert writing.new_warnings([w1], [w2]) == []  # the same warning, moved
-    assert writing.new_warnings([w1], [w1, error, w2]) == [w2]
-    assert writing.new_warnings([error], [error]) == [] and writing.new_warnings([], [error]) == []
-    requoted = diagnostic("PSA4", "odd, with another value", line=9, severity=Severity.WARNING)
-    assert writing.new_warnings([w1], [requoted]) == []  # same code, model and field
-    assert writing.new_warnings([w1], [diagnostic("PSA4", "odd", field="f", severity=Severity.WARNING)]) != []
-
-
 def test_validate_reports_the_warnings_an_edit_adds(config: Path) -> None:
     text = read_text(config)
     slow = Document.from_text(text, "c.yaml").set_value(MODEL, "psa_topk", "warmup_steps", 60)
