@@ -35,11 +35,6 @@ def edited(config: Path, shown: str | None = None) -> tuple[Document, str]:
     return Document.from_text(text, shown or str(config)).set_value(MODEL, "psa_topk", "warmup_steps", 3), text
 
 
-def diagnostic(code: str, message: str, *, model: str | None = "m", field: str | None = None,
-               severity: Severity = Severity.ERROR, line: int = 1) -> Diagnostic:
-    return Diagnostic("c.yaml", line, 1, severity, code, "name", message, model, None, field)
-
-
 def temp_files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if writing.is_temp_file(p.name))
 
