@@ -74,6 +74,7 @@ class EditSession(RuleBasedStateMachine):
 
     # ---- operations -----------------------------------------------------------------------------
 
+    @precondition(lambda self: bool(self._psa_presets()))  # removals and dense copies can leave none
     @rule(data=st.data())
     def set_field(self, data: st.DataObject) -> None:
         model, preset = data.draw(st.sampled_from(self._psa_presets()))
