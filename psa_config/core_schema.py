@@ -67,13 +67,13 @@ def preset_kind(data: dict[Any, Any]) -> str:
     kind = data.get("type", "psa")
     if isinstance(kind, str) and kind.lower() in ("psa", "dense"):
         return kind.lower()
-    return "psa" if set(psa_only_fields()) & set(data) else "dense"
+    return "psa" if psa_only_fields() & data.keys() else "dense"
 
 
-def psa_only_fields() -> tuple[str, ...]:
+@lru_cache(maxsize=None)
+def psa_only_fields() -> frozenset[str]:
     """The preset keys only a psa preset reads (a dense preset runs without reading them)."""
-    dense = set(fields_of("DensePreset"))
-    return tuple(key for key in fields_of("PsaPreset") if key not in dense)
+    return frozenset(fields_of("PsaPreset")) - frozenset(fields_of("DensePreset"))
 
 
 def compile_schemas() -> dict[str, Any]:

@@ -183,7 +183,7 @@ def _normalised_preset(preset: Any) -> Any:
     kind = runtime_kind(preset)
     if kind is None:
         return preset
-    ignored = psa_only_fields() if kind == "dense" else ()
-    if preset.get("type") == kind and not any(key in preset for key in ignored):
+    ignored = psa_only_fields() if kind == "dense" else frozenset()
+    if preset.get("type") == kind and not ignored & preset.keys():
         return preset
     return {"type": kind, **{key: value for key, value in preset.items() if key != "type" and key not in ignored}}

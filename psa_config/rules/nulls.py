@@ -104,13 +104,14 @@ def _model_nulls(ctx: CheckContext, model: ModelView) -> Iterator[Diagnostic]:
 
 
 def _preset_nulls(ctx: CheckContext, preset: PresetView) -> Iterator[Diagnostic]:
-    if runtime_kind(preset.data) == "dense":
-        yield from _dense_nulls(ctx, preset)
-        return
+    dense = runtime_kind(preset.data) == "dense"  # run without reading its psa keys (ignored-in-dense says so)
+    unread = psa_only_fields() if dense else frozenset()
     cogvideo = preset.model.runtime_path == "cogvideo"
     for key, value in preset.data.items():
-        if value is None and key in PRESET_KEYS:
+        if value is None and key in PRESET_KEYS and key not in unread:
             yield _null(ctx, (*preset.path, key), f"`{key}` is null: {_preset_effect(preset, key, cogvideo)}")
+    if dense:
+        return
     for parent in ("block_size", "sim_thresholds"):
         nested = preset.get(parent)
         for key, value in nested.items() if isinstance(nested, dict) else ():
@@ -121,13 +122,6 @@ def _preset_nulls(ctx: CheckContext, preset: PresetView) -> Iterator[Diagnostic]
     for index, item in enumerate(tile_size if isinstance(tile_size, list) else ()):
         if item is None:
             yield _null(ctx, (*preset.path, "tile_size", index), "a tile_size entry is null: STA rearrangement crashes on it (TypeError)")
-
-
-def _dense_nulls(ctx: CheckContext, preset: PresetView) -> Iterator[Diagnostic]:
-    """A dense preset is run without reading its psa keys (ignored-in-dense says so), so only its own count."""
-    for key, value in preset.data.items():
-        if value is None and key in PRESET_KEYS and key not in psa_only_fields():
-            yield _null(ctx, (*preset.path, key), f"`{key}` is null: {PRESET_KEYS[key]}")
 
 
 def _preset_effect(preset: PresetView, key: str, cogvideo: bool) -> str:

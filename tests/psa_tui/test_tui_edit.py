@@ -144,15 +144,21 @@ async def test_engine_refusal_is_a_notification(config_path: Path) -> None:
         assert any(n.title == "Edit refused" for n in app._notifications)
 
 
+async def save_dialog_after_typing(app: PsaConfigApp, pilot, field: str, value: str):  # type: ignore[no-untyped-def]
+    """Type ``value`` into psa_topk's ``field`` and press ctrl+s: the save dialog."""
+    await select(app, pilot, TOPK)
+    await type_into(app, pilot, field, value)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert type(app.screen).__name__ == "DiffScreen"
+    return app.screen
+
+
 async def test_save_shows_diff_then_writes(config_path: Path) -> None:
     app = PsaConfigApp(config_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await select(app, pilot, TOPK)
-        await type_into(app, pilot, "field-warmup-steps", "9")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "DiffScreen"
-        assert "+      warmup_steps: 9" in app.screen.diff  # type: ignore[attr-defined]
+        screen = await save_dialog_after_typing(app, pilot, "field-warmup-steps", "9")
+        assert "+      warmup_steps: 9" in screen.diff
         await pilot.press("y")
         await settle(app, pilot)
         assert config_path.read_text() == app.session.text and not app.session.dirty
@@ -162,14 +168,9 @@ async def test_save_shows_diff_then_writes(config_path: Path) -> None:
 async def test_save_lists_the_warnings_the_edits_add_and_saves_without_force(config_path: Path) -> None:
     app = PsaConfigApp(config_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await select(app, pilot, TOPK)
-        await type_into(app, pilot, "field-warmup-steps", "60")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        screen = app.screen
-        assert type(screen).__name__ == "DiffScreen"
-        assert [d.code for d in screen.new_warnings] == ["PSA409"]  # type: ignore[attr-defined]
-        assert screen.summary() == "Save these changes? 1 line changed; it adds 1 warning(s)"  # type: ignore[attr-defined]
+        screen = await save_dialog_after_typing(app, pilot, "field-warmup-steps", "60")
+        assert [d.code for d in screen.new_warnings] == ["PSA409"]
+        assert screen.summary() == "Save these changes? 1 line changed; it adds 1 warning(s)"
         await pilot.press("y")
         await settle(app, pilot)
         assert config_path.read_text() == app.session.text and not app.session.dirty

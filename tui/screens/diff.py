@@ -61,8 +61,7 @@ class DiffScreen(ModalScreen[str]):
     def summary(self) -> str:
         count = self.changed_lines
         changed = f"{count} line{'s' if count != 1 else ''} changed"
-        added = [f"{count} {kind}(s)" for count, kind in ((self.errors, "error"), (len(self.new_warnings), "warning"))
-                 if count]
+        added = [f"{n} {kind}(s)" for n, kind in ((self.errors, "error"), (len(self.new_warnings), "warning")) if n]
         verdict = f"; it adds {' and '.join(added)}" if added else ""
         return f"Save these changes? {changed}{verdict}{': saving needs force' if self.errors else ''}"
 
